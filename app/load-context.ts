@@ -1,0 +1,19 @@
+import type { Db } from "../db/client";
+import type { Env } from "./utils/env.server";
+import type { Logger } from "./utils/logger.server";
+
+/** What the server hands every loader and action (server/app.ts builds it per request). */
+export interface CountersignContext {
+  db: Db;
+  env: Env;
+  log: Logger;
+  /** The client's IP, taken from X-Forwarded-For only through TRUSTED_PROXIES. Never log it. */
+  clientIp: string;
+  /** The CSP nonce for this response's inline scripts. */
+  nonce: string;
+}
+
+declare module "@remix-run/node" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends CountersignContext {}
+}

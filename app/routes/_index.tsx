@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { loadLetterPage } from "~/domain/letter/page.server";
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const page = await loadLetterPage(context.db);
+  if (!page) throw new Response("No letter is registered", { status: 404 });
+  return json(
+    { ...page, url: context.env.APP_URL },
+    { headers: { "Cache-Control": "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400" } },
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Countersign" }];
+  const title = `${data.title} · Countersign`;
+  return [
+    { title },
+    { name: "description", content: data.description },
+    { property: "og:type", content: "article" },
+    { property: "og:site_name", content: "Countersign" },
+    { property: "og:title", content: data.title },
+    { property: "og:description", content: data.description },
+    { property: "og:url", content: `${data.url}/` },
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: data.title },
+    { name: "twitter:description", content: data.description },
+    { tagName: "link", rel: "canonical", href: `${data.url}/` },
+  ];
+};
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+export default function LetterRoute() {
+  const page = useLoaderData<typeof loader>();
+  return (
+    <article className="letter">
+      <h1>{page.title}</h1>
+      <ul className="letter-meta">
+        <li>
+          Open letter · opened <time dateTime={page.openedAt}>{dateFormat.format(new Date(page.openedAt))}</time>
+        </li>
+      </ul>
+      {/* Rendered from our own Markdown by markdown-it with raw HTML disabled (letter.server.ts). */}
+      <div className="letter-body" dangerouslySetInnerHTML={{ __html: page.html }} />
+      <section className="count-card" aria-labelledby="count-heading">
+        <h2 id="count-heading" className="visually-hidden">
+          Signatures
+        </h2>
+        <span className="count" data-testid="approved-count">
+          {page.approvedCount === null ? "—" : page.approvedCount.toLocaleString("en-GB")}
+        </span>
+        <p>names approved so far</p>
+        <p className="count-note">Signing opens soon. Every name is confirmed by email and approved by moderators before it appears.</p>
+      </section>
+      <p className="version">
+        Text version <code>{page.sha256}</code> (SHA-256)
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,129 @@
+import { z } from "zod";
+
+/**
+ * Every setting Countersign reads, validated once at start-up. `.env.example` lists the same names.
+ *
+ * APP_ENV, not NODE_ENV, decides what is allowed: `npm start` runs the production build
+ * (NODE_ENV=production, for React's speed) on the embedded database with a dev mailbox, which
+ * is a development deployment. APP_ENV=production demands a real server, a real mail provider and
+ * real secrets.
+ */
+const DEV_IP_HASH_SECRET = "dev-only-ip-hash-secret-not-for-production-use";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const port = (name: string, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be between 0 and 65535`)
+    .max(65535, `${name} must be between 0 and 65535`)
+    .default(fallback);
+
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), "DATABASE_URL must start with postgres:// or postgresql://")
+  .refine((v) => URL.canParse(v), "DATABASE_URL is not a valid URL");
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), `${name} must be an http(s) URL`)
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const envShape = z.object({
+    APP_ENV: z.enum(["development", "test", "production"], {
+      error: "APP_ENV must be development, test or production",
+    }).default("development"),
+    DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),
+    DATABASE_POOL_SIZE: z.coerce
+      .number({ error: "DATABASE_POOL_SIZE must be a number" })
+      .int("DATABASE_POOL_SIZE must be a whole number")
+      .min(1, "DATABASE_POOL_SIZE must be at least 1")
+      .max(200, "DATABASE_POOL_SIZE must be at most 200")
+      .default(10),
+    DATA_DIR: z.string().trim().min(1, "DATA_DIR must not be empty").default("./.data"),
+    PORT: port("PORT", 3000),
+    HOST: z.string().trim().min(1, "HOST must not be empty").default("127.0.0.1"),
+    APP_URL: httpUrl("APP_URL").optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>]+ <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'MAIL_FROM must look like "Name <address@example.org>"')
+      .default("Countersign <letters@countersign.localhost>"),
+    RESEND_API_KEY: optionalString.refine((v) => v === undefined || v.startsWith("re_"), "RESEND_API_KEY must start with re_"),
+    RESEND_BASE_URL: httpUrl("RESEND_BASE_URL").optional(),
+    RESEND_WEBHOOK_SECRET: optionalString.refine(
+      (v) => v === undefined || v.startsWith("whsec_"),
+      "RESEND_WEBHOOK_SECRET must start with whsec_",
+    ),
+    IP_HASH_SECRET: optionalString.refine(
+      (v) => v === undefined || v.length >= 32,
+      "IP_HASH_SECRET must be at least 32 characters",
+    ),
+    TRUSTED_PROXIES: z
+      .string()
+      .trim()
+      .default("")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
+    }).default("info"),
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number({ error: "SHUTDOWN_TIMEOUT_MS must be a number" })
+      .int("SHUTDOWN_TIMEOUT_MS must be a whole number")
+      .min(0, "SHUTDOWN_TIMEOUT_MS must not be negative")
+      .default(10_000),
+  });
+
+/** Every variable Countersign reads. */
+export const ENV_KEYS = Object.keys(envShape.shape);
+
+const envSchema = envShape
+  .superRefine((env, ctx) => {
+    if (env.APP_ENV !== "production") return;
+    const require = (key: keyof typeof env, why: string) => {
+      if (env[key] === undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required in production: ${why}` });
+    };
+    require("DATABASE_URL", "the embedded PGlite database is for trying the app only");
+    require("APP_URL", "links in emails are built from it");
+    require("RESEND_API_KEY", "without it emails go to the dev mailbox");
+    require("RESEND_WEBHOOK_SECRET", "bounces and complaints arrive through signed webhooks");
+    require("IP_HASH_SECRET", "IP addresses are stored only as keyed hashes");
+    if (env.APP_URL && !env.APP_URL.startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "APP_URL must be https in production" });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
+    IP_HASH_SECRET: env.IP_HASH_SECRET ?? DEV_IP_HASH_SECRET,
+    isProduction: env.APP_ENV === "production",
+  }));
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses the given variables (process.env by default); throws EnvError listing every bad one. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const key = issue.path.join(".");
+      return issue.message.startsWith(key) ? issue.message : `${key}: ${issue.message}`;
+    }),
+  );
+}

@@ -1,0 +1,10 @@
+import type { Migration } from "kysely/migration";
+import * as letters from "./2026_11_28_1940_letters";
+
+/**
+ * Every migration, by file name. Listed statically (not read from the folder at run time) so that
+ * they load the same way under tsx, vitest and any bundler; a test checks this list against the folder.
+ */
+export const migrations: Record<string, Migration> = {
+  "2026_11_28_1940_letters": letters,
+};

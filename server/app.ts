@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type Request, type Response, type NextFunction } from "express";
+import { sql } from "kysely";
+import type { Database } from "../db/client";
+import "../app/load-context";
+import type { Env } from "../app/utils/env.server";
+import { safePath, type Logger } from "../app/utils/logger.server";
+
+export interface AppDeps {
+  build: ServerBuild;
+  database: Database;
+  env: Env;
+  log: Logger;
+  /** Folder holding public/ (defaults to the working directory). */
+  root?: string;
+}
+
+export interface CountersignApp {
+  app: express.Express;
+  /** Marks the app as shutting down: /healthz answers 503 so a load balancer stops sending. */
+  startDraining(): void;
+}
+
+export function securityHeaders(env: Env) {
+  const hsts = env.APP_URL.startsWith("https://");
+  return (_req: Request, res: Response, next: NextFunction) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.nonce = nonce;
+    res.setHeader(
+      "Content-Security-Policy",
+      [
+        "default-src 'self'",
+        `script-src 'self' 'nonce-${nonce}'`,
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+      ].join("; "),
+    );
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    if (hsts) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    next();
+  };
+}
+
+export function createApp({ build, database, env, log, root = process.cwd() }: AppDeps): CountersignApp {
+  let draining = false;
+  const app = express();
+  app.disable("x-powered-by");
+  // The client IP comes from X-Forwarded-For only when the peer is one of TRUSTED_PROXIES.
+  app.set("trust proxy", env.TRUSTED_PROXIES.length > 0 ? env.TRUSTED_PROXIES : false);
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      log.info(
+        {
+          method: req.method,
+          path: safePath(req.originalUrl),
+          status: res.statusCode,
+          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+        },
+        "request",
+      );
+    });
+    if (draining) res.setHeader("Connection", "close");
+    next();
+  });
+  app.use(securityHeaders(env));
+  app.use(compression());
+
+  app.get("/healthz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    if (draining) return res.status(503).json({ status: "draining" });
+    const started = Date.now();
+    try {
+      await sql`select 1`.execute(database.db);
+      res.json({ status: "ok", database: { backend: database.backend, ms: Date.now() - started } });
+    } catch (error) {
+      log.error({ err: error }, "health check: database unreachable");
+      res.status(503).json({ status: "error", database: { backend: database.backend, error: "unreachable" } });
+    }
+  });
+
+  const publicDir = path.join(root, "public");
+  app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(publicDir, { maxAge: "1h" }));
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV === "production" ? "production" : "development",
+      getLoadContext: (req, res): AppLoadContext => ({
+        db: database.db,
+        env,
+        log,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+        nonce: String(res.locals.nonce),
+      }),
+    }),
+  );
+
+  return { app, startDraining: () => void (draining = true) };
+}
