@@ -8,4 +8,11 @@ export default {
   assetsBuildDirectory: "public/build",
   publicPath: "/build/",
   watchPaths: ["content/**/*.md"],
+  future: {
+    v3_fetcherPersist: true,
+    v3_lazyRouteDiscovery: true,
+    v3_relativeSplatPath: true,
+    v3_singleFetch: true,
+    v3_throwAbortReason: true,
+  },
 };

@@ -5,3 +5,4 @@ declare module "*.css" {
   const href: string;
   export default href;
 }
+

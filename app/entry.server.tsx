@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { safePath } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -49,7 +50,9 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
-  console.error(error instanceof Error ? error.stack : error);
-}
+  // A 404 or 405 is an answer, not a fault; and its message would put the URL (maybe a token) in the log.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  context.log.error({ err: error, path: safePath(request.url.replace(/^[a-z]+:\/\/[^/]+/i, "")) }, "unhandled error");
+};

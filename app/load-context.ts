@@ -17,3 +17,10 @@ declare module "@remix-run/node" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends CountersignContext {}
 }
+
+// Types for loaders under Single Fetch (remix.config.js future.v3_singleFetch).
+declare module "@remix-run/server-runtime" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}

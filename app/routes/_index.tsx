@@ -1,16 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { loadLetterPage } from "~/domain/letter/page.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const page = await loadLetterPage(context.db);
   if (!page) throw new Response("No letter is registered", { status: 404 });
-  return json(
-    { ...page, url: context.env.APP_URL },
-    { headers: { "Cache-Control": "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400" } },
-  );
+  return { ...page, url: context.env.APP_URL };
 }
+
+// A CDN may keep the page 30 s; the count on it says when it was last updated.
+export const headers: HeadersFunction = () => ({
+  "Cache-Control": "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400",
+});
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Countersign" }];

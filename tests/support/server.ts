@@ -1,0 +1,45 @@
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import type { Database } from "../../db/client";
+import { parseEnv } from "../../app/utils/env.server";
+import { createLogger } from "../../app/utils/logger.server";
+import { createApp } from "../../server/app";
+
+export interface TestServer {
+  url: string;
+  /** Every log line the server wrote, parsed. */
+  logs: Record<string, unknown>[];
+  startDraining(): void;
+  close(): Promise<void>;
+}
+
+/** The real app (built by `npm test` before vitest starts) on a free port, over the given database. */
+export async function startTestServer(database: Database, env: Record<string, string> = {}): Promise<TestServer> {
+  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const parsedEnv = parseEnv({ APP_ENV: "test", ...env });
+  const log = createLogger("info", sink);
+  const { app, startDraining } = createApp({ build, database, env: parsedEnv, log });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    logs,
+    startDraining,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
