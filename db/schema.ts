@@ -8,6 +8,54 @@ export type Generated<T> =
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Json = ColumnType<unknown, string, string>;
 
+export interface DevMailbox {
+  id: Generated<string>;
+  outbox_id: string | null;
+  to_address: string;
+  from_address: string;
+  subject: string;
+  html: string;
+  text: string;
+  idempotency_key: string;
+  created_at: Generated<Timestamp>;
+}
+
+export interface EmailBatches {
+  id: Generated<string>;
+  state: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Timestamp>;
+  claimed_by: string | null;
+  claim_expires_at: Timestamp | null;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  finished_at: Timestamp | null;
+}
+
+export interface EmailOutbox {
+  id: Generated<string>;
+  template: string;
+  to_address: string;
+  props: Json | null;
+  idempotency_key: Generated<string>;
+  state: Generated<string>;
+  batch_id: string | null;
+  provider_message_id: string | null;
+  delivery_status: string | null;
+  delivery_updated_at: Timestamp | null;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+  dead_at: Timestamp | null;
+}
+
+export interface EmailSuppressions {
+  address: string;
+  reason: string;
+  detail: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface LetterVersions {
   id: Generated<number>;
   letter_id: number;
@@ -27,7 +75,25 @@ export interface Letters {
   created_at: Generated<Timestamp>;
 }
 
+export interface RateLimiterSlots {
+  name: string;
+  next_free_at: Timestamp;
+}
+
+export interface WebhookEvents {
+  provider: string;
+  event_id: string;
+  type: string;
+  received_at: Generated<Timestamp>;
+}
+
 export interface DB {
+  dev_mailbox: DevMailbox;
+  email_batches: EmailBatches;
+  email_outbox: EmailOutbox;
+  email_suppressions: EmailSuppressions;
   letter_versions: LetterVersions;
   letters: Letters;
+  rate_limiter_slots: RateLimiterSlots;
+  webhook_events: WebhookEvents;
 }

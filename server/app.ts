@@ -6,6 +6,7 @@ import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { sql } from "kysely";
 import type { Database } from "../db/client";
+import { queueLag } from "../app/domain/outbox/status.server";
 import "../app/load-context";
 import type { Env } from "../app/utils/env.server";
 import { safePath, type Logger } from "../app/utils/logger.server";
@@ -30,21 +31,24 @@ export function securityHeaders(env: Env) {
   return (_req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
-    res.setHeader(
-      "Content-Security-Policy",
-      [
-        "default-src 'self'",
-        `script-src 'self' 'nonce-${nonce}'`,
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-      ].join("; "),
-    );
+    const csp = [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+      "form-action 'self'",
+      "base-uri 'self'",
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+    ].join("; ");
+    // A route may send its own policy (the dev mailbox's HTML view does); otherwise this one.
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+      if (!res.getHeader("content-security-policy")) res.setHeader("Content-Security-Policy", csp);
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "DENY");
@@ -87,7 +91,8 @@ export function createApp({ build, database, env, log, root = process.cwd() }: A
     const started = Date.now();
     try {
       await sql`select 1`.execute(database.db);
-      res.json({ status: "ok", database: { backend: database.backend, ms: Date.now() - started } });
+      const ms = Date.now() - started;
+      res.json({ status: "ok", database: { backend: database.backend, ms }, outbox: await queueLag(database.db) });
     } catch (error) {
       log.error({ err: error }, "health check: database unreachable");
       res.status(503).json({ status: "error", database: { backend: database.backend, error: "unreachable" } });

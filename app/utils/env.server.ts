@@ -24,6 +24,15 @@ const port = (name: string, fallback: number) =>
     .max(65535, `${name} must be between 0 and 65535`)
     .default(fallback);
 
+/** A whole number between min and max (inclusive), with a message that names the variable. */
+const wholeNumber = (name: string, min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, max === Number.MAX_SAFE_INTEGER ? `${name} must be at least ${min}` : `${name} must be between ${min} and ${max}`)
+    .max(max, `${name} must be between ${min} and ${max}`)
+    .default(fallback);
+
 const postgresUrl = z
   .string()
   .trim()
@@ -42,12 +51,7 @@ const envShape = z.object({
       error: "APP_ENV must be development, test or production",
     }).default("development"),
     DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),
-    DATABASE_POOL_SIZE: z.coerce
-      .number({ error: "DATABASE_POOL_SIZE must be a number" })
-      .int("DATABASE_POOL_SIZE must be a whole number")
-      .min(1, "DATABASE_POOL_SIZE must be at least 1")
-      .max(200, "DATABASE_POOL_SIZE must be at most 200")
-      .default(10),
+    DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 200, 10),
     DATA_DIR: z.string().trim().min(1, "DATA_DIR must not be empty").default("./.data"),
     PORT: port("PORT", 3000),
     HOST: z.string().trim().min(1, "HOST must not be empty").default("127.0.0.1"),
@@ -75,11 +79,20 @@ const envShape = z.object({
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
     }).default("info"),
-    SHUTDOWN_TIMEOUT_MS: z.coerce
-      .number({ error: "SHUTDOWN_TIMEOUT_MS must be a number" })
-      .int("SHUTDOWN_TIMEOUT_MS must be a whole number")
-      .min(0, "SHUTDOWN_TIMEOUT_MS must not be negative")
-      .default(10_000),
+    OUTBOX_WORKER: z.enum(["on", "off"], { error: "OUTBOX_WORKER must be on or off" }).default("on"),
+    EMAIL_RATE_LIMIT: z.coerce
+      .number({ error: "EMAIL_RATE_LIMIT must be a number" })
+      .positive("EMAIL_RATE_LIMIT must be more than 0")
+      .max(1000, "EMAIL_RATE_LIMIT must be at most 1000")
+      .default(5),
+    OUTBOX_BATCH_SIZE: wholeNumber("OUTBOX_BATCH_SIZE", 1, 100, 100),
+    OUTBOX_MAX_ATTEMPTS: wholeNumber("OUTBOX_MAX_ATTEMPTS", 1, Number.MAX_SAFE_INTEGER, 8),
+    OUTBOX_CLAIM_SECONDS: z.coerce
+      .number({ error: "OUTBOX_CLAIM_SECONDS must be a number" })
+      .min(1, "OUTBOX_CLAIM_SECONDS must be at least 1")
+      .default(60),
+    OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
+    SHUTDOWN_TIMEOUT_MS: wholeNumber("SHUTDOWN_TIMEOUT_MS", 0, Number.MAX_SAFE_INTEGER, 10_000),
   });
 
 /** Every variable Countersign reads. */

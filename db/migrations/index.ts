@@ -1,5 +1,6 @@
 import type { Migration } from "kysely/migration";
 import * as letters from "./2026_11_28_1940_letters";
+import * as outbox from "./2026_11_28_2000_outbox";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -7,4 +8,5 @@ import * as letters from "./2026_11_28_1940_letters";
  */
 export const migrations: Record<string, Migration> = {
   "2026_11_28_1940_letters": letters,
+  "2026_11_28_2000_outbox": outbox,
 };

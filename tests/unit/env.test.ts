@@ -68,7 +68,7 @@ describe("parseEnv", () => {
       expect.arrayContaining([
         "PORT must be a number",
         "DATABASE_URL must start with postgres:// or postgresql://",
-        "DATABASE_POOL_SIZE must be at least 1",
+        "DATABASE_POOL_SIZE must be between 1 and 200",
         "APP_URL must be an http(s) URL",
         'MAIL_FROM must look like "Name <address@example.org>"',
         "RESEND_API_KEY must start with re_",

@@ -1,0 +1,17 @@
+import type { Db } from "../../../db/client";
+
+export type SuppressionReason = "bounced" | "complained" | "manual";
+
+/** Puts an address on the suppression list: the worker will skip every email to it from now on. */
+export async function suppressAddress(db: Db, address: string, reason: SuppressionReason, detail?: string): Promise<void> {
+  await db
+    .insertInto("email_suppressions")
+    .values({ address, reason, detail: detail ?? null })
+    .onConflict((oc) => oc.column("address").doNothing())
+    .execute();
+}
+
+export async function isSuppressed(db: Db, address: string): Promise<boolean> {
+  const row = await db.selectFrom("email_suppressions").select("address").where("address", "=", address).executeTakeFirst();
+  return row !== undefined;
+}

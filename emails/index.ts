@@ -1,0 +1,31 @@
+import type { ComponentType } from "react";
+import type { z } from "zod";
+import ConfirmSignature, * as confirmSignature from "./confirm-signature";
+import SignedAgain, * as signedAgain from "./signed-again";
+
+interface TemplateModule<S extends z.ZodType> {
+  schema: S;
+  subject: (props: z.infer<S>) => string;
+  Component: ComponentType<z.infer<S>> & { PreviewProps: z.infer<S> };
+}
+
+function template<S extends z.ZodType>(
+  mod: { schema: S; subject: (props: z.infer<S>) => string },
+  Component: ComponentType<z.infer<S>> & { PreviewProps: z.infer<S> },
+): TemplateModule<S> {
+  return { schema: mod.schema, subject: mod.subject, Component };
+}
+
+/** Every email Countersign sends, by the name the outbox stores. */
+export const templates = {
+  "confirm-signature": template(confirmSignature, ConfirmSignature),
+  "signed-again": template(signedAgain, SignedAgain),
+};
+
+export type TemplateName = keyof typeof templates;
+/** What a caller passes to enqueue: every prop but appUrl, which the worker adds from APP_URL. */
+export type TemplateProps<T extends TemplateName> = Omit<z.infer<(typeof templates)[T]["schema"]>, "appUrl">;
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(templates, name);
+}

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDevMailboxTransport } from "../../../app/domain/outbox/transport.server";
+import { createOutboxWorker } from "../../../app/domain/outbox/worker.server";
+import { createLogger } from "../../../app/utils/logger.server";
+import { setupTestDatabase } from "../../support/db";
+import { confirmationToken, enqueueConfirmations, runOf, testWorkerOptions } from "../../support/outbox";
+import { startTestServer, type TestServer } from "../../support/server";
+
+const t = setupTestDatabase();
+let server: TestServer;
+const logLines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer(t.database);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("the dev mailbox", () => {
+  it("keeps every email sent without RESEND_API_KEY, lists it, and logs each link on one line", async () => {
+    const log = createLogger("info", { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+    const worker = createOutboxWorker(t.db, createDevMailboxTransport(t.db, log), log, testWorkerOptions);
+    const [to] = await enqueueConfirmations(t.db, 1, "mailbox");
+    expect(await worker.drain()).toBe(1);
+    // Idempotent like the provider: the same request again stores nothing new.
+    expect(await t.db.selectFrom("dev_mailbox").select("id").execute()).toHaveLength(1);
+
+    const confirmLink = `http://letters.test/confirm/${confirmationToken(runOf(to!).run, runOf(to!).index)}`;
+    const links = logLines.filter((l) => l.msg === "dev mailbox link").map((l) => l.link);
+    expect(links).toContain(confirmLink);
+    expect(JSON.stringify(logLines)).not.toContain(to!);
+
+    const list = await (await fetch(`${server.url}/dev/mailbox`)).text();
+    expect(list).toContain("Confirm your signature: Stop running ICE recruitment ads on Spotify");
+    const id = /href="\/dev\/mailbox\/(\d+)"/.exec(list)?.[1];
+    expect(id).toBeTruthy();
+
+    const page = await (await fetch(`${server.url}/dev/mailbox/${id}`)).text();
+    expect(page).toContain(`href="${confirmLink}"`);
+    expect(page).toContain("ABCD2345");
+
+    const html = await fetch(`${server.url}/dev/mailbox/${id}/html`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data: https:; frame-ancestors 'none'; form-action 'none'",
+    );
+    expect(await html.text()).toContain(confirmLink);
+  });
+
+  it("answers 404 for an unknown or malformed id", async () => {
+    expect((await fetch(`${server.url}/dev/mailbox/999999`)).status).toBe(404);
+    expect((await fetch(`${server.url}/dev/mailbox/abc'`)).status).toBe(404);
+    expect((await fetch(`${server.url}/dev/mailbox/abc/html`)).status).toBe(404);
+  });
+
+  it("does not exist in production or when a real provider is configured", async () => {
+    const withProvider = await startTestServer(t.database, { RESEND_API_KEY: "re_live_key" });
+    try {
+      expect((await fetch(`${withProvider.url}/dev/mailbox`)).status).toBe(404);
+      expect((await fetch(`${withProvider.url}/dev/mailbox/1/html`)).status).toBe(404);
+    } finally {
+      await withProvider.close();
+    }
+  });
+});
