@@ -13,7 +13,12 @@ export interface ServerProcess {
 
 /** Runs `server/main.ts` as `npm start` does (after the build), with only the given variables. */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  return spawnNode("server/main.ts", env);
+}
+
+/** Runs a TypeScript entry point (server/main.ts, server/worker.ts) with only the given variables. */
+export function spawnNode(script: string, env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
