@@ -12,11 +12,16 @@ export interface TestDatabase extends Database {
 
 let templateDump: Blob | undefined;
 
+/** PGlite: the run's migrated template as a data-folder dump (loading one skips the slow initdb). */
+export function pgliteTemplate(): Blob {
+  templateDump ??= new Blob([readFileSync(inject("pgliteTemplateFile"))]);
+  return templateDump;
+}
+
 /** A fresh, migrated database of its own: a copy of the run's template on either backend. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!TEST_DATABASE_URL) {
-    templateDump ??= new Blob([readFileSync(inject("pgliteTemplateFile"))]);
-    const database = await openPglite({ loadDataDir: templateDump });
+    const database = await openPglite({ loadDataDir: pgliteTemplate() });
     return Object.assign(database, { url: undefined });
   }
   const name = `cs_t_${inject("runId")}_${randomBytes(4).toString("hex")}`;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite, type Database } from "../../../db/client";
 import { migrateToLatest } from "../../../db/migrator";
-import { createTestDatabase } from "../../support/db";
+import { createTestDatabase, pgliteTemplate } from "../../support/db";
 import { enqueueConfirmations } from "../../support/outbox";
 import { spawnNode, type ServerProcess } from "../../support/process";
 import { startResendStandin, type ResendStandin } from "../../support/resend-standin";
@@ -38,7 +38,7 @@ async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<
     return fn(database);
   }
   dataDir = mkdtempSync(path.join(tmpdir(), "countersign-crash-"));
-  const database = await openPglite({ dataDir });
+  const database = await openPglite({ dataDir, loadDataDir: pgliteTemplate() });
   try {
     await migrateToLatest(database.db);
     return await fn(database);
@@ -113,5 +113,5 @@ describe("a worker killed between sending and marking", () => {
     );
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
     expect(rows.map((r) => r.provider_message_id).sort()).toEqual(standin.emails.map((e) => e.id).sort());
-  });
+  }, 120_000);
 });

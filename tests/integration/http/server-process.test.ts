@@ -53,6 +53,6 @@ describe("the server process", () => {
       expect(lines.at(-1)?.msg).toBe("stopped");
       if (!process.env.DATABASE_URL) expect(existsSync(path.join(dataDir, "owner.lock"))).toBe(false);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
-    });
+    }, 120_000);
   });
 });
