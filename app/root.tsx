@@ -44,13 +44,30 @@ export default function App() {
   return <Outlet />;
 }
 
+const clientErrorTitles: Record<number, string> = {
+  400: "We could not read that form",
+  404: "Page not found",
+  405: "Not allowed here",
+  413: "That was more than we accept",
+  415: "We could not read that form",
+  429: "Too many requests",
+};
+
 export function ErrorBoundary() {
   const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = clientErrorTitles[status] ?? "Something went wrong";
+  // 4xx messages are ours (thrown as Responses by request helpers); anything else stays generic.
+  const message =
+    status === 404
+      ? "There is nothing at this address."
+      : isRouteErrorResponse(error) && status < 500 && typeof error.data === "string"
+        ? error.data
+        : "Please try again in a moment.";
   return (
     <article className="letter">
-      <h1>{notFound ? "Page not found" : "Something went wrong"}</h1>
-      <p>{notFound ? "There is nothing at this address." : "Please try again in a moment."}</p>
+      <h1>{title}</h1>
+      <p>{message}</p>
       <p>
         <a href="/">Read the letter</a>
       </p>

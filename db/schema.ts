@@ -8,6 +8,18 @@ export type Generated<T> =
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Json = ColumnType<unknown, string, string>;
 
+export interface AuditLog {
+  id: Generated<string>;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before_state: string | null;
+  after_state: string | null;
+  reason: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface DevMailbox {
   id: Generated<string>;
   outbox_id: string | null;
@@ -75,9 +87,54 @@ export interface Letters {
   created_at: Generated<Timestamp>;
 }
 
+export interface RateLimitCounters {
+  key: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
 export interface RateLimiterSlots {
   name: string;
   next_free_at: Timestamp;
+}
+
+export interface SignatureTokens {
+  id: Generated<string>;
+  signature_id: string;
+  purpose: string;
+  token_hash: string;
+  code_hash: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface Signatures {
+  id: Generated<string>;
+  letter_id: number;
+  letter_version_id: number;
+  kind: Generated<string>;
+  state: string;
+  display_name: string;
+  name_key: string;
+  private_name: string | null;
+  role: string;
+  country: string;
+  link: string | null;
+  comment: string | null;
+  email: string | null;
+  email_normalized: string | null;
+  email_domain: string | null;
+  ip_hash: string | null;
+  consent_public: boolean;
+  attested: boolean;
+  quarantine_reason: string | null;
+  notices_sent: Generated<number>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+  confirmed_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
 }
 
 export interface WebhookEvents {
@@ -88,12 +145,16 @@ export interface WebhookEvents {
 }
 
 export interface DB {
+  audit_log: AuditLog;
   dev_mailbox: DevMailbox;
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;
   email_suppressions: EmailSuppressions;
   letter_versions: LetterVersions;
   letters: Letters;
+  rate_limit_counters: RateLimitCounters;
   rate_limiter_slots: RateLimiterSlots;
+  signature_tokens: SignatureTokens;
+  signatures: Signatures;
   webhook_events: WebhookEvents;
 }

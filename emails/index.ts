@@ -1,6 +1,7 @@
 import type { ComponentType } from "react";
 import type { z } from "zod";
 import ConfirmSignature, * as confirmSignature from "./confirm-signature";
+import SignatureConfirmed, * as signatureConfirmed from "./signature-confirmed";
 import SignedAgain, * as signedAgain from "./signed-again";
 
 interface TemplateModule<S extends z.ZodType> {
@@ -19,6 +20,7 @@ function template<S extends z.ZodType>(
 /** Every email Countersign sends, by the name the outbox stores. */
 export const templates = {
   "confirm-signature": template(confirmSignature, ConfirmSignature),
+  "signature-confirmed": template(signatureConfirmed, SignatureConfirmed),
   "signed-again": template(signedAgain, SignedAgain),
 };
 

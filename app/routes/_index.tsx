@@ -1,11 +1,29 @@
-import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { SignForm } from "~/components/SignForm";
 import { loadLetterPage } from "~/domain/letter/page.server";
+import { signFormSchema } from "~/domain/signatures/schema";
+import { submitSignature } from "~/domain/signatures/sign.server";
+import { readForm } from "~/utils/request.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const page = await loadLetterPage(context.db);
   if (!page) throw new Response("No letter is registered", { status: 404 });
   return { ...page, url: context.env.APP_URL };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: signFormSchema });
+  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  await submitSignature(context.db, submission.value, form.get("version") ?? undefined, {
+    ip: context.clientIp,
+    ipHashSecret: context.env.IP_HASH_SECRET,
+  });
+  // The same page whatever happened: it never says whether this address had signed before.
+  return redirect("/signed");
 }
 
 // A CDN may keep the page 30 s; the count on it says when it was last updated.
@@ -35,6 +53,7 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "lo
 
 export default function LetterRoute() {
   const page = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
   return (
     <article className="letter">
       <h1>{page.title}</h1>
@@ -53,8 +72,9 @@ export default function LetterRoute() {
           {page.approvedCount === null ? "—" : page.approvedCount.toLocaleString("en-GB")}
         </span>
         <p>names approved so far</p>
-        <p className="count-note">Signing opens soon. Every name is confirmed by email and approved by moderators before it appears.</p>
+        <p className="count-note">Every name is confirmed by email and approved by moderators before it appears.</p>
       </section>
+      <SignForm lastResult={lastResult} letterVersion={page.sha256} />
       <p className="version">
         Text version <code>{page.sha256}</code> (SHA-256)
       </p>

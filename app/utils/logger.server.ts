@@ -27,7 +27,7 @@ export function safePath(url: string): string {
   const pathOnly = url.split(/[?#]/, 1)[0] ?? "/";
   return pathOnly
     .split("/")
-    .map((segment) => (/^[A-Za-z0-9_-]{16,}$/.test(segment) && /\d/.test(segment) ? ":token" : segment))
+    .map((segment) => (/^[A-Za-z0-9_-]{20,}$/.test(segment) ? ":token" : segment))
     .map((segment) => (segment.includes("@") || segment.includes("%40") ? ":redacted" : segment))
     .join("/");
 }

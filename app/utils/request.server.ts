@@ -1,8 +1,14 @@
 /** Reads a request body as UTF-8 text, or undefined when it is larger than `maxBytes`. */
 export async function readBodyText(request: Request, maxBytes: number): Promise<string | undefined> {
+  const bytes = await readBodyBytes(request, maxBytes);
+  return bytes === undefined ? undefined : Buffer.from(bytes).toString("utf8");
+}
+
+/** Reads a request body, or undefined when it is larger than `maxBytes` (stops reading there). */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return undefined;
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -16,5 +22,34 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The largest form any public page accepts: a signature is well under 4 KB. */
+export const MAX_FORM_BYTES = 16 * 1024;
+
+/**
+ * Reads a posted HTML form, refusing what no form of ours sends with a 4xx thrown as a Response
+ * (shown by the error boundary): a body over `maxBytes` (413), another content type such as JSON
+ * (415), bytes that are not UTF-8 (400). Nothing is written before this returns.
+ */
+export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<URLSearchParams> {
+  const type = (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") {
+    throw new Response("This address takes a form submitted from its page.", { status: 415 });
+  }
+  const bytes = await readBodyBytes(request, maxBytes);
+  if (bytes === undefined) throw new Response("The form was larger than any form on this site.", { status: 413 });
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Response("The form contained characters that are not valid UTF-8.", { status: 400 });
+  }
+  const form = new URLSearchParams(text);
+  // Percent-escapes of bytes that are not UTF-8 decode to U+FFFD rather than failing.
+  for (const value of form.values()) {
+    if (value.includes("\uFFFD")) throw new Response("The form contained characters that are not valid UTF-8.", { status: 400 });
+  }
+  return form;
 }

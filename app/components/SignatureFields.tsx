@@ -1,0 +1,29 @@
+import type { FieldMetadata } from "@conform-to/react";
+import { COUNTRIES } from "~/domain/signatures/countries";
+import { ROLES, ROLE_LABELS } from "~/domain/signatures/states";
+import { SelectField, TextField, TextareaField } from "./fields";
+
+const roleOptions = ROLES.map((r) => [r, ROLE_LABELS[r]] as const);
+
+/** The public fields, shared by the signing form and the manage page. */
+export function PublicSignatureFields({
+  fields,
+}: {
+  fields: {
+    displayName: FieldMetadata<string | undefined>;
+    role: FieldMetadata<string | undefined>;
+    country: FieldMetadata<string | undefined>;
+    link: FieldMetadata<string | undefined>;
+    comment: FieldMetadata<string | undefined>;
+  };
+}) {
+  return (
+    <>
+      <TextField meta={fields.displayName} label="Name to show" hint="Your artist or band name, as it should appear on the letter." autoComplete="nickname" />
+      <SelectField meta={fields.role} label="Role" options={roleOptions} placeholder="Choose your role" />
+      <SelectField meta={fields.country} label="Country" options={COUNTRIES} placeholder="Choose your country" />
+      <TextField meta={fields.link} type="url" label="Link to your music (optional)" hint="A page where people can hear your work: https://…" />
+      <TextareaField meta={fields.comment} label="Comment (optional)" hint="Up to 280 characters, shown beside your name." />
+    </>
+  );
+}

@@ -1,0 +1,112 @@
+import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
+import type { ReactNode } from "react";
+
+/** A field's label, hint and error messages, wired for screen readers (aria-describedby, aria-invalid). */
+function FieldShell({
+  meta,
+  label,
+  hint,
+  children,
+  className = "field",
+}: {
+  meta: FieldMetadata<unknown>;
+  label: ReactNode;
+  hint?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <div className={className}>
+      <label htmlFor={meta.id}>{label}</label>
+      {hint ? (
+        <p className="field-hint" id={`${meta.id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      <FieldErrors meta={meta} />
+    </div>
+  );
+}
+
+export function FieldErrors({ meta }: { meta: FieldMetadata<unknown> }) {
+  return (
+    <div className="field-errors" id={meta.errorId} aria-live="polite">
+      {meta.errors?.map((error) => (
+        <p key={error}>{error}</p>
+      ))}
+    </div>
+  );
+}
+
+function describedBy(meta: FieldMetadata<unknown>, hint: boolean): string | undefined {
+  const ids = [hint ? `${meta.id}-hint` : "", meta.errors?.length ? meta.errorId : ""].filter(Boolean);
+  return ids.length ? ids.join(" ") : undefined;
+}
+
+export function TextField({
+  meta,
+  label,
+  hint,
+  type = "text",
+  autoComplete,
+}: {
+  meta: FieldMetadata<string | undefined>;
+  label: ReactNode;
+  hint?: ReactNode;
+  type?: "text" | "email" | "url";
+  autoComplete?: string;
+}) {
+  const props = getInputProps(meta, { type, ariaAttributes: true });
+  return (
+    <FieldShell meta={meta as FieldMetadata<unknown>} label={label} hint={hint}>
+      <input {...props} key={props.key} autoComplete={autoComplete} aria-describedby={describedBy(meta as FieldMetadata<unknown>, Boolean(hint))} />
+    </FieldShell>
+  );
+}
+
+export function TextareaField({ meta, label, hint }: { meta: FieldMetadata<string | undefined>; label: ReactNode; hint?: ReactNode }) {
+  const props = getTextareaProps(meta, { ariaAttributes: true });
+  return (
+    <FieldShell meta={meta as FieldMetadata<unknown>} label={label} hint={hint}>
+      <textarea {...props} key={props.key} rows={3} aria-describedby={describedBy(meta as FieldMetadata<unknown>, Boolean(hint))} />
+    </FieldShell>
+  );
+}
+
+export function SelectField({
+  meta,
+  label,
+  options,
+  placeholder,
+}: {
+  meta: FieldMetadata<string | undefined>;
+  label: ReactNode;
+  options: ReadonlyArray<readonly [value: string, label: string]>;
+  placeholder: string;
+}) {
+  const props = getSelectProps(meta, { ariaAttributes: true });
+  return (
+    <FieldShell meta={meta as FieldMetadata<unknown>} label={label}>
+      <select {...props} key={props.key} aria-describedby={describedBy(meta as FieldMetadata<unknown>, false)}>
+        <option value="">{placeholder}</option>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function CheckboxField({ meta, label }: { meta: FieldMetadata<boolean | undefined>; label: ReactNode }) {
+  const props = getInputProps(meta, { type: "checkbox", ariaAttributes: true });
+  return (
+    <div className="field field-checkbox">
+      <input {...props} key={props.key} aria-describedby={describedBy(meta as FieldMetadata<unknown>, false)} />
+      <label htmlFor={meta.id}>{label}</label>
+      <FieldErrors meta={meta as FieldMetadata<unknown>} />
+    </div>
+  );
+}

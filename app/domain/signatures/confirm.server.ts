@@ -1,0 +1,149 @@
+import { sql } from "kysely";
+import type { Db } from "../../../db/client";
+import { hashIp } from "../abuse/ip.server";
+import { CODE_LIMITS } from "../abuse/limits";
+import { hitLimits } from "../abuse/rate-limit.server";
+import { recordAudit } from "../audit/audit.server";
+import { CURRENT_LETTER } from "../letter/letter.server";
+import { enqueue } from "../outbox/enqueue.server";
+import { normaliseEmail } from "./email";
+import { SIGNATURE_STATES, TRANSITIONS } from "./states";
+import { findToken, issueToken, sameDigest, sha256 } from "./tokens.server";
+
+/** What the confirmation page shows about the signature it confirms (never the email or private name). */
+export interface ConfirmView {
+  displayName: string;
+  role: string;
+  country: string;
+  link: string | null;
+  comment: string | null;
+  letterTitle: string;
+}
+
+export type ConfirmLookup =
+  | { status: "ready"; signatureId: string; view: ConfirmView }
+  | { status: "confirmed"; view: ConfirmView }
+  | { status: "expired" }
+  | { status: "inactive" }
+  | { status: "invalid" };
+
+const confirmedStates: readonly string[] = [SIGNATURE_STATES.pending, SIGNATURE_STATES.approved];
+
+async function viewOf(db: Db, signatureId: string) {
+  return db
+    .selectFrom("signatures as s")
+    .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
+    .select(["s.id", "s.state", "s.display_name", "s.role", "s.country", "s.link", "s.comment", "v.title", "s.email"])
+    .where("s.id", "=", signatureId)
+    .executeTakeFirst();
+}
+
+function lookupFrom(
+  row: NonNullable<Awaited<ReturnType<typeof viewOf>>>,
+  expired: boolean,
+): ConfirmLookup {
+  const view: ConfirmView = {
+    displayName: row.display_name,
+    role: row.role,
+    country: row.country,
+    link: row.link,
+    comment: row.comment,
+    letterTitle: row.title,
+  };
+  if (confirmedStates.includes(row.state)) return { status: "confirmed", view };
+  if (row.state !== SIGNATURE_STATES.unconfirmed) return { status: "inactive" };
+  if (expired) return { status: "expired" };
+  return { status: "ready", signatureId: row.id, view };
+}
+
+/** GET of a confirmation link: shows, changes nothing (mail scanners open links). */
+export async function lookupConfirmToken(db: Db, token: string): Promise<ConfirmLookup> {
+  const found = await findToken(db, token, "confirm");
+  if (!found) return { status: "invalid" };
+  const row = await viewOf(db, found.signature_id);
+  return row ? lookupFrom(row, found.expired) : { status: "invalid" };
+}
+
+/**
+ * The POST: `unconfirmed` → `pending`, once. The signature row is locked, so concurrent posts make
+ * one transition; every later post (or reload) gets the same `confirmed` answer.
+ */
+export async function confirmByToken(db: Db, token: string): Promise<ConfirmLookup> {
+  const found = await findToken(db, token, "confirm");
+  if (!found) return { status: "invalid" };
+  return confirmSignature(db, found.signature_id, found.expired, found.id);
+}
+
+async function confirmSignature(db: Db, signatureId: string, expired: boolean, tokenId: string): Promise<ConfirmLookup> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await trx.selectFrom("signatures").select("state").where("id", "=", signatureId).forUpdate().executeTakeFirst();
+    const row = locked && (await viewOf(trx, signatureId));
+    if (!row) return { status: "invalid" } as const;
+    const before = lookupFrom(row, expired);
+    if (before.status !== "ready" || !(TRANSITIONS.confirm as readonly string[]).includes(row.state)) return before;
+
+    await trx
+      .updateTable("signatures")
+      .set({ state: SIGNATURE_STATES.pending, confirmed_at: new Date(), updated_at: new Date() })
+      .where("id", "=", signatureId)
+      .execute();
+    await trx.updateTable("signature_tokens").set({ used_at: new Date() }).where("id", "=", tokenId).execute();
+    await recordAudit(trx, {
+      actor: "signer",
+      action: "confirm",
+      subjectType: "signature",
+      subjectId: signatureId,
+      before: SIGNATURE_STATES.unconfirmed,
+      after: SIGNATURE_STATES.pending,
+    });
+    const { token: manageToken } = await issueToken(trx, signatureId, "manage");
+    await enqueue(trx, "signature-confirmed", row.email!, {
+      displayName: row.display_name,
+      letterTitle: row.title,
+      manageToken,
+    });
+    return { status: "confirmed", view: before.view } as const;
+  });
+}
+
+export type CodeOutcome = ConfirmLookup | { status: "wrong_code" } | { status: "too_many_tries" };
+
+/**
+ * The code path, for people who will not click links: the address and the 8-character code from
+ * the email. Guesses are limited per IP and per address; codes are compared in constant time.
+ */
+export async function confirmWithCode(
+  db: Db,
+  input: { email: string; code: string },
+  ctx: { ip: string; ipHashSecret: string },
+  confirm: boolean,
+): Promise<CodeOutcome> {
+  const normalized = normaliseEmail(input.email);
+  const over = await hitLimits(db, [
+    { key: `code:ip:${hashIp(ctx.ipHashSecret, ctx.ip)}`, ...CODE_LIMITS.ip },
+    { key: `code:email:${sha256(normalized)}`, ...CODE_LIMITS.email },
+  ]);
+  if (over.length > 0) return { status: "too_many_tries" };
+
+  const tokens = await db
+    .selectFrom("signature_tokens as t")
+    .innerJoin("signatures as s", "s.id", "t.signature_id")
+    .innerJoin("letters as l", "l.id", "s.letter_id")
+    .select(["t.id", "t.signature_id", "t.code_hash", sql<boolean>`t.expires_at < now()`.as("expired")])
+    .where("l.slug", "=", CURRENT_LETTER.slug)
+    .where("s.email_normalized", "=", normalized)
+    .where("t.purpose", "=", "confirm")
+    .where("t.revoked_at", "is", null)
+    .where("t.code_hash", "is not", null)
+    .execute();
+  const digest = sha256(input.code);
+  // Compare against every candidate, so the time taken does not depend on which one matched.
+  let match: (typeof tokens)[number] | undefined;
+  for (const t of tokens) if (sameDigest(t.code_hash!, digest) && !match) match = t;
+  if (!match) return { status: "wrong_code" };
+  if (!confirm) {
+    const row = await viewOf(db, match.signature_id);
+    return row ? lookupFrom(row, match.expired) : { status: "invalid" };
+  }
+  return confirmSignature(db, match.signature_id, match.expired, match.id);
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { COUNTRY_CODES } from "./countries";
+import { ROLES } from "./states";
+import { cleanText, hasInvisibleCharacters, nameProblem, type NameProblem } from "./text";
+
+/** One schema per form, used by conform in the browser and by the action on the server. */
+
+const nameMessages: Record<NameProblem, string> = {
+  empty: "Enter the name to show on the letter",
+  too_long: "Use at most 120 characters",
+  url: "A name cannot contain a web address",
+  invisible: "Remove invisible or control characters",
+  formula: "A name cannot start with =, +, - or @",
+};
+
+const publicName = (messages: Record<NameProblem, string>) =>
+  z
+    .string({ error: messages.empty })
+    .max(1000, messages.too_long)
+    .transform(cleanText)
+    .superRefine((value, ctx) => {
+      const problem = nameProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: messages[problem] });
+    });
+
+const optionalText = (max: number, tooLong: string, allowNewlines: boolean) =>
+  z
+    .string()
+    .max(max * 4, tooLong)
+    .transform(cleanText)
+    .superRefine((value, ctx) => {
+      if ([...value].length > max) ctx.addIssue({ code: "custom", message: tooLong });
+      if (hasInvisibleCharacters(value, allowNewlines)) ctx.addIssue({ code: "custom", message: "Remove invisible or control characters" });
+    })
+    .optional();
+
+export const publicFieldsShape = {
+  displayName: publicName(nameMessages),
+  role: z.enum(ROLES, { error: "Choose your role" }),
+  country: z
+    .string({ error: "Choose your country" })
+    .refine((v) => COUNTRY_CODES.has(v), "Choose your country from the list"),
+  link: z
+    .string()
+    .trim()
+    .max(500, "Use a shorter web address (at most 500 characters)")
+    .refine((v) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v) && URL.canParse(v), "Enter a full web address starting with https://")
+    .optional(),
+  comment: optionalText(280, "Use at most 280 characters", true),
+};
+
+export const signFormSchema = z.object({
+  ...publicFieldsShape,
+  privateName: z
+    .string()
+    .max(1000, "Use at most 120 characters")
+    .transform(cleanText)
+    .superRefine((value, ctx) => {
+      const problem = nameProblem(value);
+      if (problem && problem !== "empty") ctx.addIssue({ code: "custom", message: nameMessages[problem] });
+    })
+    .optional(),
+  email: z
+    .string({ error: "Enter your email address" })
+    .trim()
+    .max(254, "Use an email address of at most 254 characters")
+    .pipe(z.email({ error: "Enter a valid email address, like name@example.org" })),
+  attest: z.boolean({ error: "Confirm that you are this artist or authorised to sign for them" }).refine((v) => v, {
+    message: "Confirm that you are this artist or authorised to sign for them",
+  }),
+  consent: z.boolean({ error: "We can only add names that may be shown publicly" }).refine((v) => v, {
+    message: "We can only add names that may be shown publicly",
+  }),
+  /** Honeypot: hidden from people; a bot that fills it is answered as usual and nothing is stored. */
+  website: z.string().max(500).optional(),
+});
+export type SignFormInput = z.output<typeof signFormSchema>;
+
+/** The manage page edits the public fields only. */
+export const manageFormSchema = z.object({
+  ...publicFieldsShape,
+  consent: z.boolean({ error: "We can only list names that may be shown publicly; withdraw instead" }).refine((v) => v, {
+    message: "We can only list names that may be shown publicly; withdraw instead",
+  }),
+});
+export type ManageFormInput = z.output<typeof manageFormSchema>;
+
+/** The code form for people who will not click links. */
+export const confirmCodeSchema = z.object({
+  email: z
+    .string({ error: "Enter the email address you signed with" })
+    .trim()
+    .max(254, "Use an email address of at most 254 characters")
+    .pipe(z.email({ error: "Enter a valid email address" })),
+  code: z
+    .string({ error: "Enter the 8-character code from the email" })
+    .transform((v) => v.replace(/[\s-]/g, "").toUpperCase())
+    .refine((v) => /^[0-9A-Z]{8}$/.test(v), "The code has 8 letters and digits"),
+});

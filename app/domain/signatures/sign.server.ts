@@ -1,0 +1,154 @@
+import { sql } from "kysely";
+import type { Db } from "../../../db/client";
+import { hashIp } from "../abuse/ip.server";
+import { SIGNING_LIMITS } from "../abuse/limits";
+import { hitLimits, type Limit } from "../abuse/rate-limit.server";
+import { recordAudit } from "../audit/audit.server";
+import { CURRENT_LETTER } from "../letter/letter.server";
+import { enqueue } from "../outbox/enqueue.server";
+import { sha256 } from "./tokens.server";
+import { issueToken } from "./tokens.server";
+import { FREEMAIL_DOMAINS, emailDomain, normaliseEmail } from "./email";
+import type { SignFormInput } from "./schema";
+import { SIGNATURE_STATES } from "./states";
+import { nameKey } from "./text";
+
+/** A second submission this soon after the first, still unconfirmed, is the same person clicking twice. */
+export const DOUBLE_SUBMIT_WINDOW_MS = 10 * 60 * 1000;
+/** "Someone tried to sign again" emails per signature, ever. */
+export const MAX_NOTICES = 5;
+
+export interface SignContext {
+  ip: string;
+  ipHashSecret: string;
+}
+
+export type SignOutcome =
+  | { kind: "created"; signatureId: string; state: "unconfirmed" | "quarantined" }
+  | { kind: "existing"; signatureId: string; notified: boolean }
+  | { kind: "honeypot" };
+
+/**
+ * Stores a signature from the public form. Whatever happens here, the signer is shown the same
+ * "check your inbox" page: nothing tells a visitor whether an address has signed.
+ * - a new address: `unconfirmed`, with the letter version the signer saw, and a confirmation email;
+ * - over a rate limit: `quarantined`, silently, with no email (moderators see it);
+ * - an address that signed already: at most one email to its owner (never more than five ever);
+ * - the honeypot filled: nothing at all.
+ */
+export async function submitSignature(db: Db, input: SignFormInput, seenVersion: string | undefined, ctx: SignContext): Promise<SignOutcome> {
+  if (input.website) return { kind: "honeypot" };
+
+  const email = input.email;
+  const normalized = normaliseEmail(email);
+  const domain = emailDomain(email);
+  const ipHash = hashIp(ctx.ipHashSecret, ctx.ip);
+  const limits: Limit[] = [
+    { key: `sign:ip:${ipHash}`, ...SIGNING_LIMITS.ipBurst },
+    { key: `sign:ip-hour:${ipHash}`, ...SIGNING_LIMITS.ipSustained },
+    { key: `sign:email:${sha256(normalized)}`, ...SIGNING_LIMITS.email },
+  ];
+  if (!FREEMAIL_DOMAINS.has(domain)) limits.push({ key: `sign:domain:${sha256(domain)}`, ...SIGNING_LIMITS.domain });
+  const over = await hitLimits(db, limits);
+  const quarantineReason = over.length > 0 ? `rate limit: ${over.map((k) => k.split(":")[1]).join(", ")}` : null;
+
+  return db.transaction().execute(async (trx) => {
+    const letter = await trx
+      .selectFrom("letters as l")
+      .innerJoin("letter_versions as v", "v.id", "l.current_version_id")
+      .select(["l.id", "l.current_version_id", "v.title"])
+      .where("l.slug", "=", CURRENT_LETTER.slug)
+      .executeTakeFirstOrThrow();
+    // The version the page showed, if it is one of this letter's; else the one in force.
+    const seen = seenVersion
+      ? await trx
+          .selectFrom("letter_versions")
+          .select("id")
+          .where("letter_id", "=", letter.id)
+          .where("sha256", "=", seenVersion)
+          .executeTakeFirst()
+      : undefined;
+
+    const state = quarantineReason ? SIGNATURE_STATES.quarantined : SIGNATURE_STATES.unconfirmed;
+    const inserted = await trx
+      .insertInto("signatures")
+      .values({
+        letter_id: letter.id,
+        letter_version_id: seen?.id ?? letter.current_version_id!,
+        kind: "artist",
+        state,
+        display_name: input.displayName,
+        name_key: nameKey(input.displayName),
+        private_name: input.privateName || null,
+        role: input.role,
+        country: input.country,
+        link: input.link ?? null,
+        comment: input.comment || null,
+        email,
+        email_normalized: normalized,
+        email_domain: domain,
+        ip_hash: ipHash,
+        consent_public: input.consent,
+        attested: input.attest,
+        quarantine_reason: quarantineReason,
+      })
+      .onConflict((oc) => oc.columns(["letter_id", "email_normalized"]).where("email_normalized", "is not", null).doNothing())
+      .returning("id")
+      .executeTakeFirst();
+
+    if (inserted) {
+      await recordAudit(trx, { actor: "signer", action: "sign", subjectType: "signature", subjectId: inserted.id, after: state, reason: quarantineReason });
+      if (state === SIGNATURE_STATES.unconfirmed) {
+        const { token, code, expiresAt } = await issueToken(trx, inserted.id, "confirm", true);
+        await enqueue(trx, "confirm-signature", email, {
+          displayName: input.displayName,
+          letterTitle: letter.title,
+          token,
+          code: code!,
+          expiresAt: expiresAt.toISOString(),
+        });
+      }
+      return { kind: "created", signatureId: inserted.id, state };
+    }
+
+    // The address signed already. Lock its row so that concurrent submissions notify once.
+    const existing = await trx
+      .selectFrom("signatures")
+      .select(["id", "state", "email", "display_name", "notices_sent", sql<boolean>`created_at > now() - make_interval(secs => ${DOUBLE_SUBMIT_WINDOW_MS / 1000})`.as("recent")])
+      .where("letter_id", "=", letter.id)
+      .where("email_normalized", "=", normalized)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const notified = await notifyOwner(trx, existing, letter.title);
+    return { kind: "existing", signatureId: existing.id, notified };
+  });
+}
+
+async function notifyOwner(
+  trx: Db,
+  existing: { id: string; state: string; email: string | null; display_name: string; notices_sent: number; recent: boolean },
+  letterTitle: string,
+): Promise<boolean> {
+  if (!existing.email || existing.notices_sent >= MAX_NOTICES) return false;
+  if (existing.state === SIGNATURE_STATES.quarantined || existing.state === SIGNATURE_STATES.withdrawn) return false;
+  // A double click: the confirmation email is already on its way.
+  if (existing.state === SIGNATURE_STATES.unconfirmed && existing.recent) return false;
+
+  if (existing.state === SIGNATURE_STATES.unconfirmed) {
+    // The first email may be lost or expired: send a fresh confirmation.
+    const { token, code, expiresAt } = await issueToken(trx, existing.id, "confirm", true);
+    await enqueue(trx, "confirm-signature", existing.email, {
+      displayName: existing.display_name,
+      letterTitle,
+      token,
+      code: code!,
+      expiresAt: expiresAt.toISOString(),
+    });
+  } else {
+    const confirmed = existing.state === SIGNATURE_STATES.pending || existing.state === SIGNATURE_STATES.approved;
+    const manageToken = confirmed ? (await issueToken(trx, existing.id, "manage")).token : null;
+    await enqueue(trx, "signed-again", existing.email, { letterTitle, manageToken });
+  }
+  await trx.updateTable("signatures").set((eb) => ({ notices_sent: eb("notices_sent", "+", 1) })).where("id", "=", existing.id).execute();
+  return true;
+}

@@ -1,0 +1,76 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { ConfirmResult, type ConfirmPageData } from "~/components/ConfirmResult";
+import { TextField } from "~/components/fields";
+import { confirmWithCode } from "~/domain/signatures/confirm.server";
+import { confirmCodeSchema } from "~/domain/signatures/schema";
+import { readForm } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Confirm with a code · Countersign" }, { name: "robots", content: "noindex" }];
+
+/** The code path: first shows the signature (changing nothing), then confirms on the second POST. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: confirmCodeSchema });
+  if (submission.status !== "success") return data({ form: submission.reply() }, { status: 400 });
+  const confirm = form.get("intent") === "confirm";
+  const outcome = await confirmWithCode(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET }, confirm);
+  if (outcome.status === "wrong_code") {
+    // Same words whether or not the address signed.
+    return data({ form: submission.reply({ fieldErrors: { code: ["This code does not match that email address"] } }) }, { status: 400 });
+  }
+  if (outcome.status === "too_many_tries") {
+    return data({ form: submission.reply({ formErrors: ["Too many tries. Wait an hour, or use the link in the email."] }) }, { status: 429 });
+  }
+  const result: ConfirmPageData = outcome.status === "ready" ? { status: "ready", view: outcome.view } : outcome;
+  return data({ result, email: submission.value.email, code: submission.value.code }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export default function ConfirmWithCode() {
+  const posted = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "confirm-code",
+    lastResult: posted && "form" in posted ? posted.form : undefined,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: confirmCodeSchema }),
+  });
+  if (posted && "result" in posted) {
+    return (
+      <section className="page">
+        <ConfirmResult
+          data={posted.result}
+          confirmFields={
+            <>
+              <input type="hidden" name="email" value={posted.email} />
+              <input type="hidden" name="code" value={posted.code} />
+            </>
+          }
+        />
+      </section>
+    );
+  }
+  return (
+    <section className="page">
+      <h1>Confirm with a code</h1>
+      <p>Enter the address you signed with and the 8-character code from the confirmation email.</p>
+      <Form method="post" {...getFormProps(form)} noValidate className="form">
+        {form.errors?.length ? (
+          <div className="form-errors" role="alert">
+            {form.errors.map((e) => (
+              <p key={e}>{e}</p>
+            ))}
+          </div>
+        ) : null}
+        <TextField meta={fields.email} type="email" label="Email" autoComplete="email" />
+        <TextField meta={fields.code} label="Code" hint="8 letters and digits, for example K7M2Q9XD." autoComplete="one-time-code" />
+        <input type="hidden" name="intent" value="find" />
+        <button type="submit" className="button">
+          Continue
+        </button>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CheckboxField } from "~/components/fields";
+import { PublicSignatureFields } from "~/components/SignatureFields";
+import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
+import { manageFormSchema } from "~/domain/signatures/schema";
+import { readForm } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Manage your signature · Countersign" }, { name: "robots", content: "noindex" }];
+
+const noStore = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const found = await lookupManageToken(context.db, params.token ?? "");
+  if (found.status !== "ok") return data({ status: found.status } as const, { status: found.status === "invalid" ? 404 : 410, headers: noStore });
+  return data({ status: "ok", view: found.view } as const, { headers: noStore });
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const token = params.token ?? "";
+  if (form.get("intent") === "withdraw") {
+    if (form.get("confirmWithdraw") !== "on") {
+      return data({ withdrawError: "Tick the box to confirm that you want to withdraw." } as const, { status: 400 });
+    }
+    const outcome = await withdrawSignature(context.db, token);
+    return data({ done: outcome.status } as const, { status: outcome.status === "invalid" ? 404 : 200, headers: noStore });
+  }
+  const submission = parseWithZod(form, { schema: manageFormSchema });
+  if (submission.status !== "success") return data({ form: submission.reply() } as const, { status: 400 });
+  const outcome = await updateSignature(context.db, token, submission.value);
+  if (outcome.status !== "updated") return data({ done: outcome.status } as const, { status: outcome.status === "invalid" ? 404 : 410 });
+  return data({ form: submission.reply(), saved: true, backToModeration: outcome.backToModeration } as const, { headers: noStore });
+}
+
+export default function ManageSignature() {
+  const loaded = useLoaderData<typeof loader>();
+  const posted = useActionData<typeof action>();
+  const done = posted && "done" in posted ? posted.done : loaded.status !== "ok" ? loaded.status : undefined;
+  const view = loaded.status === "ok" ? loaded.view : undefined;
+  const [form, fields] = useForm({
+    id: "manage",
+    lastResult: posted && "form" in posted ? posted.form : undefined,
+    defaultValue: view && { ...view, link: view.link ?? "", comment: view.comment ?? "", consent: "on" },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: manageFormSchema }),
+  });
+
+  if (done === "withdrawn") {
+    return (
+      <section className="page">
+        <h1>Your signature is withdrawn</h1>
+        <p>Your name is no longer on the letter, and we have deleted your email address and private details.</p>
+        <p>
+          <Link to="/">Back to the letter</Link>
+        </p>
+      </section>
+    );
+  }
+  if (done === "invalid" || !view) {
+    return (
+      <section className="page">
+        <h1>This link is not valid</h1>
+        <p>Check that you opened the whole link from the email.</p>
+      </section>
+    );
+  }
+  return (
+    <section className="page">
+      <h1>Manage your signature</h1>
+      <p className="hint">On “{view.letterTitle}”. {stateText(view.state)}</p>
+      {posted && "backToModeration" in posted ? (
+        <p className="notice" role="status">
+          {posted.backToModeration
+            ? "Saved. Your new name goes back to a moderator before it appears again."
+            : "Saved."}
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(form)} noValidate className="form">
+        <PublicSignatureFields fields={fields} />
+        <CheckboxField meta={fields.consent} label="Show this name publicly on the letter." />
+        <input type="hidden" name="intent" value="update" />
+        <button type="submit" className="button">
+          Save changes
+        </button>
+      </Form>
+      <h2>Withdraw</h2>
+      <Form method="post" className="form">
+        <p>Withdrawing removes your name from the letter at once and deletes your email address and private details.</p>
+        <div className="field field-checkbox">
+          <input type="checkbox" id="confirm-withdraw" name="confirmWithdraw" aria-describedby="withdraw-error" />
+          <label htmlFor="confirm-withdraw">I want to withdraw my signature.</label>
+          <div className="field-errors" id="withdraw-error" aria-live="polite">
+            {posted && "withdrawError" in posted ? <p>{posted.withdrawError}</p> : null}
+          </div>
+        </div>
+        <input type="hidden" name="intent" value="withdraw" />
+        <button type="submit" className="button button-danger">
+          Withdraw my signature
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+function stateText(state: string): string {
+  switch (state) {
+    case "approved":
+      return "Your name is on the public list.";
+    case "pending":
+      return "A moderator will check your name before it appears.";
+    case "rejected":
+      return "Moderators did not add this name to the list.";
+    default:
+      return "";
+  }
+}
