@@ -88,7 +88,8 @@ export function SelectField({
   const props = getSelectProps(meta, { ariaAttributes: true });
   return (
     <FieldShell meta={meta as FieldMetadata<unknown>} label={label}>
-      <select {...props} key={props.key} aria-describedby={describedBy(meta as FieldMetadata<unknown>, false)}>
+      {/* A tampered form may send a field twice: show no choice rather than an array. */}
+      <select {...props} key={props.key} defaultValue={typeof props.defaultValue === "string" ? props.defaultValue : ""} aria-describedby={describedBy(meta as FieldMetadata<unknown>, false)}>
         <option value="">{placeholder}</option>
         {options.map(([value, text]) => (
           <option key={value} value={value}>

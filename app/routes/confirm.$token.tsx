@@ -3,7 +3,10 @@ import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConfirmResult, type ConfirmPageData } from "~/components/ConfirmResult";
 import { confirmByToken, lookupConfirmToken, type ConfirmLookup } from "~/domain/signatures/confirm.server";
+import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
+
+export const headers = passThroughHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Confirm your signature · Countersign" }, { name: "robots", content: "noindex" }];
 

@@ -7,7 +7,10 @@ import { ConfirmResult, type ConfirmPageData } from "~/components/ConfirmResult"
 import { TextField } from "~/components/fields";
 import { confirmWithCode } from "~/domain/signatures/confirm.server";
 import { confirmCodeSchema } from "~/domain/signatures/schema";
+import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
+
+export const headers = passThroughHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Confirm with a code · Countersign" }, { name: "robots", content: "noindex" }];
 

@@ -7,7 +7,10 @@ import { CheckboxField } from "~/components/fields";
 import { PublicSignatureFields } from "~/components/SignatureFields";
 import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
 import { manageFormSchema } from "~/domain/signatures/schema";
+import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
+
+export const headers = passThroughHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Manage your signature · Countersign" }, { name: "robots", content: "noindex" }];
 
