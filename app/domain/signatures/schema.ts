@@ -94,6 +94,13 @@ export const confirmCodeSchema = z.object({
     .pipe(z.email({ error: "Enter a valid email address" })),
   code: z
     .string({ error: "Enter the 8-character code from the email" })
-    .transform((v) => v.replace(/[\s-]/g, "").toUpperCase())
+    // Crockford's reading: O is 0, I and L are 1 (the codes never use those letters).
+    .transform((v) =>
+      v
+        .replace(/[\s-]/g, "")
+        .toUpperCase()
+        .replace(/O/g, "0")
+        .replace(/[IL]/g, "1"),
+    )
     .refine((v) => /^[0-9A-Z]{8}$/.test(v), "The code has 8 letters and digits"),
 });

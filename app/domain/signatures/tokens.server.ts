@@ -24,6 +24,8 @@ export function sha256(value: string): string {
 
 /** Compares two hex digests in constant time. */
 export function sameDigest(a: string, b: string): boolean {
+  // Buffer.from(…, "hex") silently drops what is not hex; only well-formed digests are compared.
+  if (!/^(?:[0-9a-f]{2})+$/.test(a) || !/^(?:[0-9a-f]{2})+$/.test(b)) return false;
   const x = Buffer.from(a, "hex");
   const y = Buffer.from(b, "hex");
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
