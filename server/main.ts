@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../app/domain/letter/letter.server";
+import { pruneRateLimits } from "../app/domain/abuse/rate-limit.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
 import { createApp } from "./app";
 import { boot, onShutdown } from "./boot";
@@ -16,6 +17,12 @@ log.info({ letter: letter.slug, sha256: letter.sha256 }, "letter version in forc
 
 const worker = env.OUTBOX_WORKER === "on" ? workerFor(env, database.db, log) : undefined;
 worker?.start();
+
+// Rate-limit windows older than two days are only clutter; any process may prune them.
+const maintenance = setInterval(() => {
+  pruneRateLimits(database.db).catch((error: unknown) => log.error({ err: error }, "pruning rate limits failed"));
+}, 3600_000);
+maintenance.unref();
 
 const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
 const { app, startDraining } = createApp({ build, database, env, log });
@@ -32,6 +39,7 @@ onShutdown(log, async () => {
   // Stop taking requests (a load balancer sees 503 on /healthz), let in-flight ones finish, then
   // let the worker finish the batches in hand, then close the database.
   startDraining();
+  clearInterval(maintenance);
   const force = setTimeout(() => {
     log.warn("shutdown timeout: closing remaining connections");
     server.closeAllConnections();

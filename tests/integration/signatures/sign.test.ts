@@ -184,3 +184,19 @@ describe("rate limits", () => {
     expect(await sign(t.db, { email })).toMatchObject({ kind: "created", state: "quarantined" });
   });
 });
+
+describe("rate-limit housekeeping", () => {
+  it("prunes windows that ended more than two days ago and keeps the rest", async () => {
+    const { pruneRateLimits } = await import("../../../app/domain/abuse/rate-limit.server");
+    await t.db
+      .insertInto("rate_limit_counters")
+      .values([
+        { key: "test:old", window_start: new Date(Date.now() - 3 * 86_400_000), hits: 9 },
+        { key: "test:new", window_start: new Date(), hits: 1 },
+      ])
+      .execute();
+    expect(await pruneRateLimits(t.db)).toBeGreaterThanOrEqual(1);
+    const keys = (await t.db.selectFrom("rate_limit_counters").select("key").where("key", "like", "test:%").execute()).map((r) => r.key);
+    expect(keys).toEqual(["test:new"]);
+  });
+});
