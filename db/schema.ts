@@ -20,6 +20,13 @@ export interface AuditLog {
   created_at: Generated<Timestamp>;
 }
 
+export interface AuthSessions {
+  id_hash: string;
+  user_id: string;
+  expires_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
 export interface DevMailbox {
   id: Generated<string>;
   outbox_id: string | null;
@@ -87,6 +94,23 @@ export interface Letters {
   created_at: Generated<Timestamp>;
 }
 
+export interface LoginTokens {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface NotableNames {
+  name_key: string;
+  display_name: string;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface RateLimitCounters {
   key: string;
   window_start: Timestamp;
@@ -135,6 +159,22 @@ export interface Signatures {
   updated_at: Generated<Timestamp>;
   confirmed_at: Timestamp | null;
   withdrawn_at: Timestamp | null;
+  is_featured: Generated<boolean>;
+  is_notable: Generated<boolean>;
+  identity_check: string | null;
+  rejection_reason: string | null;
+  decision_note: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  approved_at: Timestamp | null;
+}
+
+export interface Users {
+  id: Generated<string>;
+  email: string;
+  role: string;
+  created_at: Generated<Timestamp>;
+  disabled_at: Timestamp | null;
 }
 
 export interface WebhookEvents {
@@ -146,15 +186,19 @@ export interface WebhookEvents {
 
 export interface DB {
   audit_log: AuditLog;
+  auth_sessions: AuthSessions;
   dev_mailbox: DevMailbox;
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;
   email_suppressions: EmailSuppressions;
   letter_versions: LetterVersions;
   letters: Letters;
+  login_tokens: LoginTokens;
+  notable_names: NotableNames;
   rate_limit_counters: RateLimitCounters;
   rate_limiter_slots: RateLimiterSlots;
   signature_tokens: SignatureTokens;
   signatures: Signatures;
+  users: Users;
   webhook_events: WebhookEvents;
 }

@@ -59,6 +59,26 @@ export function securityHeaders(env: Env) {
   };
 }
 
+/**
+ * Every state-changing request must come from our own pages: a browser's Origin must name the host
+ * the request was sent to (the host a trusted proxy forwarded, behind one), and a request without
+ * Origin must not be marked cross-site. Webhooks are signed instead and come from elsewhere.
+ * (Remix makes the same host check for actions but answers a mismatch with a 500.)
+ */
+export function originCheck() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.startsWith("/webhooks/")) return next();
+    const origin = req.get("origin");
+    const host = (req.app.get("trust proxy") && req.get("x-forwarded-host")) || req.get("host");
+    const crossSite = req.get("sec-fetch-site") === "cross-site";
+    if ((origin && (!URL.canParse(origin) || new URL(origin).host !== host)) || (!origin && crossSite)) {
+      res.status(403).type("text/plain").send("This form must be sent from Countersign's own pages.");
+      return;
+    }
+    next();
+  };
+}
+
 export function createApp({ build, database, env, log, root = process.cwd() }: AppDeps): CountersignApp {
   let draining = false;
   const app = express();
@@ -83,6 +103,7 @@ export function createApp({ build, database, env, log, root = process.cwd() }: A
     next();
   });
   app.use(securityHeaders(env));
+  app.use(originCheck());
   app.use(compression());
 
   app.get("/healthz", async (_req, res) => {

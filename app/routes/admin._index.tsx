@@ -1,0 +1,179 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { AdminNav } from "~/components/AdminNav";
+import { MODERATION_ROLES } from "~/domain/auth/roles";
+import { requireRole } from "~/domain/auth/session.server";
+import { decide } from "~/domain/moderation/decide.server";
+import { countsByState, listQueue, CLUSTER_HINT } from "~/domain/moderation/queue.server";
+import { DECISIONS, REJECTION_REASONS } from "~/domain/moderation/reasons";
+import { countryName } from "~/domain/signatures/countries";
+import { ROLE_LABELS, ROLES, SIGNATURE_STATES, type Role } from "~/domain/signatures/states";
+import { readForm } from "~/utils/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Moderation · Countersign" }, { name: "robots", content: "noindex" }];
+
+const filterSchema = z.object({
+  state: z.enum(Object.values(SIGNATURE_STATES) as [string, ...string[]]).catch("pending"),
+  order: z.enum(["oldest", "newest"]).catch("oldest"),
+  kind: z.enum(["artist", "label", "roster"]).optional().catch(undefined),
+  country: z.string().regex(/^[A-Z]{2}$/).optional().catch(undefined),
+  role: z.enum(ROLES).optional().catch(undefined),
+  q: z.string().max(200).optional().catch(undefined),
+  flagged: z.literal("on").optional().catch(undefined),
+});
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireRole(request, context, MODERATION_ROLES);
+  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
+  const filters = filterSchema.parse(params);
+  const [rows, counts] = await Promise.all([
+    listQueue(context.db, { ...filters, flagged: filters.flagged === "on" }),
+    countsByState(context.db),
+  ]);
+  return {
+    user: { email: user.email, role: user.role },
+    filters,
+    counts,
+    rows: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+  };
+}
+
+const decisionSchema = z.object({
+  id: z.string().regex(/^\d+$/),
+  decision: z.enum(DECISIONS),
+  expected: z.string().max(20),
+  reason: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]).optional(),
+  note: z.string().max(500).optional(),
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, context, MODERATION_ROLES);
+  const form = await readForm(request);
+  const parsed = decisionSchema.safeParse(Object.fromEntries([...form].filter(([, v]) => v !== "")));
+  if (!parsed.success) return data({ id: null, message: "That decision was incomplete: choose a reason for a rejection." }, { status: 400 });
+  const { id, decision, expected, reason, note } = parsed.data;
+  const outcome = await decide(context.db, { signatureId: id, decision, expectedState: expected, actorId: user.id, reason, note });
+  switch (outcome.status) {
+    case "done":
+      return { id, message: `Done: now ${outcome.state}.` };
+    case "conflict":
+      return data({ id, message: `Another moderator decided first: this signature is now ${outcome.state}. Nothing was changed.` }, { status: 409 });
+    case "refused":
+      return data({ id, message: outcome.message }, { status: 400 });
+    case "not_found":
+      return data({ id, message: "No such signature." }, { status: 404 });
+  }
+}
+
+export default function ModerationQueue() {
+  const { user, filters, counts, rows } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <section className="page admin">
+      <AdminNav email={user.email} role={user.role} counts={counts} />
+      <h1>
+        {filters.state[0]!.toUpperCase() + filters.state.slice(1)} signatures ({counts[filters.state] ?? 0})
+      </h1>
+      <Form method="get" className="filters">
+        <input type="hidden" name="state" value={filters.state} />
+        <label>
+          Search <input name="q" defaultValue={filters.q ?? ""} placeholder="name, email, @domain or IP hash" />
+        </label>
+        <label>
+          Role{" "}
+          <select name="role" defaultValue={filters.role ?? ""}>
+            <option value="">any</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Country <input name="country" defaultValue={filters.country ?? ""} size={3} maxLength={2} />
+        </label>
+        <label>
+          Order{" "}
+          <select name="order" defaultValue={filters.order}>
+            <option value="oldest">oldest first</option>
+            <option value="newest">newest first</option>
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" name="flagged" defaultChecked={filters.flagged === "on"} /> flagged only
+        </label>
+        <button type="submit" className="button">
+          Filter
+        </button>
+      </Form>
+      {rows.length === 0 ? <p>Nothing here.</p> : null}
+      <ol className="queue">
+        {rows.map((row) => (
+          <li key={row.id} className="queue-item" data-signature={row.id}>
+            <h2>
+              <Link to={`/admin/signatures/${row.id}`}>{row.displayName}</Link>
+            </h2>
+            <p className="hint">
+              {ROLE_LABELS[row.role as Role] ?? row.role} · {countryName(row.country)} · {row.kind} · signed{" "}
+              {row.createdAt.slice(0, 16).replace("T", " ")}
+              {row.privateName ? ` · private name: ${row.privateName}` : ""}
+              {row.email ? ` · ${row.email}` : ""}
+            </p>
+            <ul className="hints">
+              {row.notable ? <li className="flag">Notable: needs an identity check{row.identityCheck ? " (done)" : ""}</li> : null}
+              {row.sameName > 0 ? <li className="flag">Same name {row.sameName}× already approved or pending</li> : null}
+              {row.sameDomainDay >= CLUSTER_HINT ? <li className="flag">{row.sameDomainDay} from @{row.emailDomain} today</li> : null}
+              {row.sameIpDay >= CLUSTER_HINT ? <li className="flag">{row.sameIpDay} from this IP today</li> : null}
+              {row.quarantineReason ? <li className="flag">Quarantined: {row.quarantineReason}</li> : null}
+              {row.featured ? <li>Featured</li> : null}
+            </ul>
+            {result?.id === row.id ? (
+              <p className="notice" role="status">
+                {result.message}
+              </p>
+            ) : null}
+            <div className="decisions">
+              {row.state === "pending" || row.state === "quarantined" ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="id" value={row.id} />
+                  <input type="hidden" name="expected" value={row.state} />
+                  <button type="submit" name="decision" value="approve" className="button">
+                    Approve
+                  </button>
+                </Form>
+              ) : null}
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="id" value={row.id} />
+                <input type="hidden" name="expected" value={row.state} />
+                <select name="reason" aria-label={`Reason for ${row.displayName}`} defaultValue="">
+                  <option value="">Reason…</option>
+                  {Object.entries(REJECTION_REASONS).map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+                <input name="note" placeholder="note" aria-label={`Note for ${row.displayName}`} maxLength={500} />
+                <button type="submit" name="decision" value={row.state === "approved" ? "hide" : "reject"} className="button button-danger">
+                  {row.state === "approved" ? "Hide" : "Reject"}
+                </button>
+              </Form>
+              {row.state === "approved" || row.state === "pending" ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="id" value={row.id} />
+                  <input type="hidden" name="expected" value={row.state} />
+                  <button type="submit" name="decision" value={row.featured ? "unfeature" : "feature"} className="link-button">
+                    {row.featured ? "Unfeature" : "Feature"}
+                  </button>
+                </Form>
+              ) : null}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

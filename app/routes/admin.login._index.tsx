@@ -1,0 +1,81 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { requestLogin, signInWithCode } from "~/domain/auth/login.server";
+import { currentUser, startSession } from "~/domain/auth/session.server";
+import { readForm } from "~/utils/request.server";
+import { safeRedirect } from "~/utils/redirect";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Countersign moderation" }, { name: "robots", content: "noindex" }];
+
+const emailSchema = z.string().trim().max(254).pipe(z.email());
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await currentUser(request, context)) throw redirect("/admin");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readForm(request);
+  const email = emailSchema.safeParse(form.get("email") ?? "");
+  if (!email.success) return data({ step: "email", error: "Enter a valid email address" } as const, { status: 400 });
+  const ctx = { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET };
+  if (form.get("intent") === "code") {
+    const code = String(form.get("code") ?? "").replace(/\s/g, "");
+    const userId = /^\d{6}$/.test(code) ? await signInWithCode(context.db, email.data, code, ctx) : undefined;
+    if (!userId) return data({ step: "code", email: email.data, error: "That code is not valid (or has expired)" } as const, { status: 400 });
+    const cookie = await startSession(context, userId);
+    return redirect(safeRedirect(form.get("next"), "/admin"), { headers: { "Set-Cookie": cookie } });
+  }
+  await requestLogin(context.db, email.data, ctx);
+  // The same answer whether or not the address has an account.
+  return data({ step: "code", email: email.data, error: null } as const);
+}
+
+export default function AdminLogin() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const next = params.get("next") ?? "/admin";
+  if (result?.step === "code") {
+    return (
+      <section className="page">
+        <h1>Check your inbox</h1>
+        <p>If {result.email} has a moderator account, we have sent it a sign-in link and a 6-digit code. Both work once, for 15 minutes.</p>
+        <Form method="post" className="form">
+          <input type="hidden" name="email" value={result.email} />
+          <input type="hidden" name="intent" value="code" />
+          <input type="hidden" name="next" value={next} />
+          <div className="field">
+            <label htmlFor="code">6-digit code</label>
+            <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" aria-invalid={result.error ? true : undefined} aria-describedby="code-error" />
+            <div className="field-errors" id="code-error" aria-live="polite">
+              {result.error ? <p>{result.error}</p> : null}
+            </div>
+          </div>
+          <button type="submit" className="button">
+            Sign in
+          </button>
+        </Form>
+      </section>
+    );
+  }
+  return (
+    <section className="page">
+      <h1>Sign in to moderate</h1>
+      <Form method="post" className="form">
+        <div className="field">
+          <label htmlFor="email">Email</label>
+          <input id="email" name="email" type="email" autoComplete="email" aria-invalid={result?.error ? true : undefined} aria-describedby="email-error" />
+          <div className="field-errors" id="email-error" aria-live="polite">
+            {result?.error ? <p>{result.error}</p> : null}
+          </div>
+        </div>
+        <input type="hidden" name="next" value={next} />
+        <button type="submit" className="button">
+          Email me a sign-in link
+        </button>
+      </Form>
+    </section>
+  );
+}
