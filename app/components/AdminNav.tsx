@@ -7,6 +7,8 @@ export function AdminNav({ email, role, counts }: { email: string; role: string;
       <Link to="/admin?state=quarantined">Quarantined{counts ? ` (${counts.quarantined ?? 0})` : ""}</Link>
       <Link to="/admin?state=approved">Approved{counts ? ` (${counts.approved ?? 0})` : ""}</Link>
       <Link to="/admin?state=rejected">Rejected{counts ? ` (${counts.rejected ?? 0})` : ""}</Link>
+      <Link to="/admin/trending">Trending</Link>
+      <Link to="/admin/bulk">Bulk</Link>
       {role === "admin" ? <Link to="/admin/moderators">Moderators</Link> : null}
       <span className="admin-who">{email}</span>
       <Form method="post" action="/admin/logout" className="inline-form">

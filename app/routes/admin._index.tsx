@@ -127,6 +127,7 @@ export default function ModerationQueue() {
               {row.sameName > 0 ? <li className="flag">Same name {row.sameName}× already approved or pending</li> : null}
               {row.sameDomainDay >= CLUSTER_HINT ? <li className="flag">{row.sameDomainDay} from @{row.emailDomain} today</li> : null}
               {row.sameIpDay >= CLUSTER_HINT ? <li className="flag">{row.sameIpDay} from this IP today</li> : null}
+              {row.trending ? <li className="flag">Trending: its domain or IP is busy this hour</li> : null}
               {row.quarantineReason ? <li className="flag">Quarantined: {row.quarantineReason}</li> : null}
               {row.featured ? <li>Featured</li> : null}
             </ul>
@@ -136,7 +137,7 @@ export default function ModerationQueue() {
               </p>
             ) : null}
             <div className="decisions">
-              {row.state === "pending" || row.state === "quarantined" ? (
+              {row.state === "pending" ? (
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="id" value={row.id} />
                   <input type="hidden" name="expected" value={row.state} />

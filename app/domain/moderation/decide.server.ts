@@ -5,7 +5,8 @@ import type { Decision, RejectionReason } from "./reasons";
 
 /** Where each decision may start from, and where it leads. */
 const RULES: Record<Decision, { from: readonly string[]; to?: string }> = {
-  approve: { from: [SIGNATURE_STATES.pending, SIGNATURE_STATES.quarantined], to: SIGNATURE_STATES.approved },
+  // Only a confirmed address can be approved: a quarantined signature is released first (bulk.server.ts).
+  approve: { from: [SIGNATURE_STATES.pending], to: SIGNATURE_STATES.approved },
   reject: { from: [SIGNATURE_STATES.pending, SIGNATURE_STATES.quarantined, SIGNATURE_STATES.unconfirmed], to: SIGNATURE_STATES.rejected },
   // "Hide" takes an approved name off the public list again.
   hide: { from: [SIGNATURE_STATES.approved], to: SIGNATURE_STATES.rejected },

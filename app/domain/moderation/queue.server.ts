@@ -17,6 +17,8 @@ export interface QueueFilters {
 export const QUEUE_PAGE = 50;
 /** How many signatures from one domain or IP in a day make a hint worth showing. */
 export const CLUSTER_HINT = 5;
+/** Signatures from one domain or IP hash in the last hour that flag it as trending. */
+export const TRENDING_THRESHOLD = 20;
 
 /** The moderation queue with the hints beside each row. Moderators only: it shows private fields. */
 export async function listQueue(db: Db, f: QueueFilters) {
@@ -62,6 +64,12 @@ export async function listQueue(db: Db, f: QueueFilters) {
         .whereRef("o.ip_hash", "=", "s.ip_hash")
         .where("o.created_at", ">", sql<Date>`now() - interval '1 day'`)
         .as("sameIpDay"),
+      eb
+        .selectFrom("signatures as o")
+        .select(sql<number>`count(*)::int`.as("n"))
+        .where((w) => w.or([w("o.ip_hash", "=", w.ref("s.ip_hash")), w("o.email_domain", "=", w.ref("s.email_domain"))]))
+        .where("o.created_at", ">", sql<Date>`now() - interval '1 hour'`)
+        .as("clusterHour"),
     ])
     .where("s.state", "=", f.state);
   if (f.kind) query = query.where("s.kind", "=", f.kind);
@@ -79,9 +87,10 @@ export async function listQueue(db: Db, f: QueueFilters) {
     sameName: r.sameName ?? 0,
     sameDomainDay: r.sameDomainDay ?? 0,
     sameIpDay: r.sameIpDay ?? 0,
+    trending: (r.clusterHour ?? 0) >= TRENDING_THRESHOLD,
   }));
   return f.flagged
-    ? withFlags.filter((r) => r.notable || r.sameName > 0 || r.sameDomainDay >= CLUSTER_HINT || r.sameIpDay >= CLUSTER_HINT)
+    ? withFlags.filter((r) => r.notable || r.trending || r.sameName > 0 || r.sameDomainDay >= CLUSTER_HINT || r.sameIpDay >= CLUSTER_HINT)
     : withFlags;
 }
 

@@ -34,7 +34,7 @@ async function stateOf(id: string) {
 }
 
 describe("every page under /admin requires its role on the server", () => {
-  const pages = () => ["/admin", `/admin/signatures/${signatureId}`, "/admin/moderators"];
+  const pages = () => ["/admin", `/admin/signatures/${signatureId}`, "/admin/moderators", "/admin/bulk", "/admin/trending"];
 
   it("sends a signed-out visitor to sign in", async () => {
     for (const page of pages()) {
@@ -49,6 +49,8 @@ describe("every page under /admin requires its role on the server", () => {
     for (const page of pages()) expect((await get(page, rep.cookie)).status, page).toBe(403);
     const res = await post("/admin?index", { id: signatureId, decision: "approve", expected: "pending" }, { cookie: rep.cookie });
     expect(res.status).toBe(403);
+    const bulk = await post("/admin/bulk", { state: "pending", namePattern: "Access", action: "approve", confirmedCount: "1" }, { cookie: rep.cookie });
+    expect(bulk.status).toBe(403);
     expect(await stateOf(signatureId)).toBe("pending");
   });
 
@@ -56,6 +58,8 @@ describe("every page under /admin requires its role on the server", () => {
     const mod = await userWithSession(t.db, "moderator");
     expect((await get("/admin", mod.cookie)).status).toBe(200);
     expect((await get(`/admin/signatures/${signatureId}`, mod.cookie)).status).toBe(200);
+    expect((await get("/admin/bulk", mod.cookie)).status).toBe(200);
+    expect((await get("/admin/trending", mod.cookie)).status).toBe(200);
     expect((await get("/admin/moderators", mod.cookie)).status).toBe(403);
     expect((await post("/admin/moderators", { email: "x@countersign.test" }, { cookie: mod.cookie })).status).toBe(403);
     const admin = await userWithSession(t.db, "admin");
@@ -138,5 +142,31 @@ describe("the Origin check", () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(409);
     expect(await second.text()).toContain("Another moderator decided first: this signature is now approved.");
+  });
+});
+
+describe("the bulk page", () => {
+  it("counts first, then applies to the confirmed count, and refuses an empty condition", async () => {
+    const outcome = await sign(t.db, { displayName: "Bulk Page Band" });
+    if (outcome.kind !== "created") throw new Error("expected a signature");
+    await t.db.updateTable("signatures").set({ state: "pending" }).where("id", "=", outcome.signatureId).execute();
+    const mod = await userWithSession(t.db, "moderator");
+    const empty = await post("/admin/bulk", { state: "pending", action: "reject", reason: "fake" }, { cookie: mod.cookie });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Give at least one condition");
+
+    const preview = await post("/admin/bulk", { state: "pending", namePattern: "Bulk Page", action: "reject", reason: "fake" }, { cookie: mod.cookie });
+    expect(preview.status).toBe(200);
+    const html = (await preview.text()).replaceAll("<!-- -->", "");
+    expect(html).toContain("This will reject <strong>1</strong> signature(s).");
+    expect(await stateOf(outcome.signatureId)).toBe("pending");
+
+    const applied = await post(
+      "/admin/bulk",
+      { state: "pending", namePattern: "Bulk Page", action: "reject", reason: "fake", confirmedCount: "1" },
+      { cookie: mod.cookie },
+    );
+    expect((await applied.text()).replaceAll("<!-- -->", "")).toContain("Changed 1 signature(s)");
+    expect(await stateOf(outcome.signatureId)).toBe("rejected");
   });
 });
