@@ -1,6 +1,7 @@
 import type { ComponentType } from "react";
 import type { z } from "zod";
 import ConfirmSignature, * as confirmSignature from "./confirm-signature";
+import QueueDigest, * as queueDigest from "./queue-digest";
 import SignIn, * as signIn from "./sign-in";
 import SignatureConfirmed, * as signatureConfirmed from "./signature-confirmed";
 import SignedAgain, * as signedAgain from "./signed-again";
@@ -21,6 +22,7 @@ function template<S extends z.ZodType>(
 /** Every email Countersign sends, by the name the outbox stores. */
 export const templates = {
   "confirm-signature": template(confirmSignature, ConfirmSignature),
+  "queue-digest": template(queueDigest, QueueDigest),
   "sign-in": template(signIn, SignIn),
   "signature-confirmed": template(signatureConfirmed, SignatureConfirmed),
   "signed-again": template(signedAgain, SignedAgain),

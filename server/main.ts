@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../app/domain/letter/letter.server";
 import { pruneRateLimits } from "../app/domain/abuse/rate-limit.server";
+import { sendQueueDigest } from "../app/domain/moderation/digest.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
 import { createApp } from "./app";
 import { boot, onShutdown } from "./boot";
@@ -18,10 +19,15 @@ log.info({ letter: letter.slug, sha256: letter.sha256 }, "letter version in forc
 const worker = env.OUTBOX_WORKER === "on" ? workerFor(env, database.db, log) : undefined;
 worker?.start();
 
-// Rate-limit windows older than two days are only clutter; any process may prune them.
+// Housekeeping every 10 minutes, safe in any number of processes: old rate-limit windows pruned,
+// and the moderators' digest sent when the queue is old (a shared counter sends it once).
 const maintenance = setInterval(() => {
   pruneRateLimits(database.db).catch((error: unknown) => log.error({ err: error }, "pruning rate limits failed"));
-}, 3600_000);
+  sendQueueDigest(database.db, env.MODERATION_DIGEST_HOURS).then(
+    (sent) => sent > 0 && log.info({ emails: sent }, "moderation digest queued"),
+    (error: unknown) => log.error({ err: error }, "moderation digest failed"),
+  );
+}, 600_000);
 maintenance.unref();
 
 const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;

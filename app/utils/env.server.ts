@@ -92,6 +92,7 @@ const envShape = z.object({
       .min(1, "OUTBOX_CLAIM_SECONDS must be at least 1")
       .default(60),
     OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
+    MODERATION_DIGEST_HOURS: wholeNumber("MODERATION_DIGEST_HOURS", 1, 168, 6),
     SHUTDOWN_TIMEOUT_MS: wholeNumber("SHUTDOWN_TIMEOUT_MS", 0, Number.MAX_SAFE_INTEGER, 10_000),
   });
 
