@@ -18,6 +18,14 @@ export default tseslint.config(
     },
   },
   {
+    // Lucia v3 is unmaintained upstream: only our auth module may import it (docs/decisions/004).
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["app/domain/auth/lucia.server.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "lucia", message: "Import Lucia only in app/domain/auth/lucia.server.ts" }] }],
+    },
+  },
+  {
     files: ["scripts/**", "bench/**", "db/migrate.ts", "db/codegen.ts", "db/seed.ts", ".ci/**"],
     rules: { "no-console": "off" },
   },

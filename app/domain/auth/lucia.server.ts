@@ -1,4 +1,7 @@
-import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
+import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser, type User } from "lucia";
+
+/** A signed-in user as the rest of the app sees it (id, email, role). */
+export type AuthUser = User;
 import type { Db } from "../../../db/client";
 import { sha256 } from "../signatures/tokens.server";
 import type { UserRole } from "./roles";

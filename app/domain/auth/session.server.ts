@@ -1,7 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import type { User } from "lucia";
-import { luciaFor } from "./lucia.server";
+import { luciaFor, type AuthUser } from "./lucia.server";
 import type { UserRole } from "./roles";
 
 function lucia(context: AppLoadContext) {
@@ -9,7 +8,7 @@ function lucia(context: AppLoadContext) {
 }
 
 /** The signed-in user, or null. Expired or unknown sessions count as signed out. */
-export async function currentUser(request: Request, context: AppLoadContext): Promise<User | null> {
+export async function currentUser(request: Request, context: AppLoadContext): Promise<AuthUser | null> {
   const auth = lucia(context);
   const sessionId = auth.readSessionCookie(request.headers.get("cookie") ?? "");
   if (!sessionId) return null;
@@ -21,7 +20,7 @@ export async function currentUser(request: Request, context: AppLoadContext): Pr
  * Every /admin loader and action starts here: signed out → the sign-in page; signed in with
  * another role (a label rep) → 403.
  */
-export async function requireRole(request: Request, context: AppLoadContext, roles: readonly UserRole[]): Promise<User> {
+export async function requireRole(request: Request, context: AppLoadContext, roles: readonly UserRole[]): Promise<AuthUser> {
   const user = await currentUser(request, context);
   if (!user) throw redirect(`/admin/login?next=${encodeURIComponent(new URL(request.url).pathname)}`);
   if (!roles.includes(user.role)) throw new Response("Your account does not have access to this page.", { status: 403 });
