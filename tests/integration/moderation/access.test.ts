@@ -34,7 +34,7 @@ async function stateOf(id: string) {
 }
 
 describe("every page under /admin requires its role on the server", () => {
-  const pages = () => ["/admin", `/admin/signatures/${signatureId}`, "/admin/moderators", "/admin/bulk", "/admin/trending"];
+  const pages = () => ["/admin", `/admin/signatures/${signatureId}`, "/admin/moderators", "/admin/bulk", "/admin/trending", "/admin/notable"];
 
   it("sends a signed-out visitor to sign in", async () => {
     for (const page of pages()) {
@@ -61,6 +61,8 @@ describe("every page under /admin requires its role on the server", () => {
     expect((await get("/admin/bulk", mod.cookie)).status).toBe(200);
     expect((await get("/admin/trending", mod.cookie)).status).toBe(200);
     expect((await get("/admin/moderators", mod.cookie)).status).toBe(403);
+    expect((await get("/admin/notable", mod.cookie)).status).toBe(403);
+    expect((await post("/admin/notable", { name: "Someone" }, { cookie: mod.cookie })).status).toBe(403);
     expect((await post("/admin/moderators", { email: "x@countersign.test" }, { cookie: mod.cookie })).status).toBe(403);
     const admin = await userWithSession(t.db, "admin");
     for (const page of pages()) expect((await get(page, admin.cookie)).status, page).toBe(200);
@@ -168,5 +170,22 @@ describe("the bulk page", () => {
     );
     expect((await applied.text()).replaceAll("<!-- -->", "")).toContain("Changed 1 signature(s)");
     expect(await stateOf(outcome.signatureId)).toBe("rejected");
+  });
+});
+
+describe("the notable list", () => {
+  it("is kept by admins, and makes matching names need an identity check", async () => {
+    const admin = await userWithSession(t.db, "admin");
+    expect((await post("/admin/notable", { name: "  Björk  " }, { cookie: admin.cookie })).status).toBe(200);
+    expect((await post("/admin/notable", { name: "" }, { cookie: admin.cookie })).status).toBe(400);
+    const page = await (await get("/admin/notable", admin.cookie)).text();
+    expect(page).toContain("Björk");
+    const outcome = await sign(t.db, { displayName: "BJORK" });
+    if (outcome.kind !== "created") throw new Error("expected a signature");
+    await t.db.updateTable("signatures").set({ state: "pending" }).where("id", "=", outcome.signatureId).execute();
+    const res = await post("/admin?index", { id: outcome.signatureId, decision: "approve", expected: "pending" }, { cookie: admin.cookie });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("record how the identity was checked");
+    expect(await stateOf(outcome.signatureId)).toBe("pending");
   });
 });
