@@ -109,6 +109,13 @@ export default function ModerationQueue() {
           Filter
         </button>
       </Form>
+      {/* Above the list: a decided row usually leaves the filtered list, so its message cannot sit in it. */}
+      {result ? (
+        <p className="notice" role="status">
+          {result.id ? `#${result.id}: ` : ""}
+          {result.message}
+        </p>
+      ) : null}
       {rows.length === 0 ? <p>Nothing here.</p> : null}
       <ol className="queue">
         {rows.map((row) => (
@@ -131,11 +138,6 @@ export default function ModerationQueue() {
               {row.quarantineReason ? <li className="flag">Quarantined: {row.quarantineReason}</li> : null}
               {row.featured ? <li>Featured</li> : null}
             </ul>
-            {result?.id === row.id ? (
-              <p className="notice" role="status">
-                {result.message}
-              </p>
-            ) : null}
             <div className="decisions">
               {row.state === "pending" ? (
                 <Form method="post" className="inline-form">
