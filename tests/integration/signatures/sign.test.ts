@@ -162,6 +162,19 @@ describe("rate limits", () => {
     expect(await emailsTo(t.db, row.email!)).toHaveLength(0);
   });
 
+  it("quarantines past the hourly limit of one IP, even when each minute stays under the burst limit", async () => {
+    const ip = "192.0.2.201";
+    const key = `sign:ip-hour:${hashIp(TEST_IP_SECRET, ip)}`;
+    // As if the IP had sent the hourly maximum over the past minutes.
+    await sql`
+      insert into rate_limit_counters (key, window_start, hits)
+      values (${key}, to_timestamp(floor(extract(epoch from now()) / 3600) * 3600), ${SIGNING_LIMITS.ipSustained.max})`.execute(t.db);
+    const outcome = await sign(t.db, {}, { ip, ipHashSecret: TEST_IP_SECRET });
+    expect(outcome).toMatchObject({ kind: "created", state: "quarantined" });
+    const row = await signatureById((outcome as { signatureId: string }).signatureId);
+    expect(row.quarantine_reason).toBe("rate limit: ip-hour");
+  });
+
   it("quarantines past the limit of one organisation's domain, but not of a free mailbox provider", async () => {
     const domain = `label-${Date.now().toString(36)}.example`;
     let last;
