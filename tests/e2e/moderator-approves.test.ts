@@ -49,7 +49,8 @@ describe("in Chromium", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${server.url}/admin`);
     const item = page.locator(`[data-signature="${outcome.signatureId}"]`);
-    await expect(item.getByRole("link", { name: "Chromium Test Band" }).isVisible()).resolves.toBe(true);
+    // Waits (up to 30 s) for the queue to render the pending signature.
+    await item.getByRole("link", { name: "Chromium Test Band" }).waitFor();
 
     await item.getByRole("button", { name: "Approve" }).click();
     await page.getByText("Done: now approved.").waitFor();
