@@ -2,15 +2,7 @@ import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { countryName } from "~/domain/signatures/countries";
 import { ROLE_LABELS, type Role } from "~/domain/signatures/states";
-
-export interface ConfirmViewData {
-  displayName: string;
-  role: string;
-  country: string;
-  link: string | null;
-  comment: string | null;
-  letterTitle: string;
-}
+import type { SignatureView as ConfirmViewData } from "~/domain/signatures/view";
 
 export type ConfirmPageData =
   | { status: "ready"; view: ConfirmViewData }

@@ -2,7 +2,7 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { signFormSchema } from "~/domain/signatures/schema";
-import { CheckboxField, TextField } from "./fields";
+import { CheckboxField, FormErrors, TextField } from "./fields";
 import { PublicSignatureFields } from "./SignatureFields";
 
 export function SignForm({ lastResult, letterVersion }: { lastResult: SubmissionResult<string[]> | undefined; letterVersion: string }) {
@@ -23,13 +23,7 @@ export function SignForm({ lastResult, letterVersion }: { lastResult: Submission
       </p>
       <Form method="post" {...getFormProps(form)} noValidate className="form">
         <input type="hidden" name="version" value={letterVersion} />
-        {form.errors?.length ? (
-          <div className="form-errors" role="alert">
-            {form.errors.map((e) => (
-              <p key={e}>{e}</p>
-            ))}
-          </div>
-        ) : null}
+        <FormErrors errors={form.errors} />
         <PublicSignatureFields fields={fields} />
         <TextField
           meta={fields.privateName}

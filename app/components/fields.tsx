@@ -111,3 +111,15 @@ export function CheckboxField({ meta, label }: { meta: FieldMetadata<boolean | u
     </div>
   );
 }
+
+/** Errors about the whole form (not one field), announced when they appear. */
+export function FormErrors({ errors }: { errors: string[] | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <div className="form-errors" role="alert">
+      {errors.map((e) => (
+        <p key={e}>{e}</p>
+      ))}
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { ConfirmResult, type ConfirmPageData } from "~/components/ConfirmResult";
-import { TextField } from "~/components/fields";
+import { FormErrors, TextField } from "~/components/fields";
 import { confirmWithCode } from "~/domain/signatures/confirm.server";
 import { confirmCodeSchema } from "~/domain/signatures/schema";
 import { passThroughHeaders } from "~/utils/headers";
@@ -60,13 +60,7 @@ export default function ConfirmWithCode() {
       <h1>Confirm with a code</h1>
       <p>Enter the address you signed with and the 8-character code from the confirmation email.</p>
       <Form method="post" {...getFormProps(form)} noValidate className="form">
-        {form.errors?.length ? (
-          <div className="form-errors" role="alert">
-            {form.errors.map((e) => (
-              <p key={e}>{e}</p>
-            ))}
-          </div>
-        ) : null}
+        <FormErrors errors={form.errors} />
         <TextField meta={fields.email} type="email" label="Email" autoComplete="email" />
         <TextField meta={fields.code} label="Code" hint="8 letters and digits, for example K7M2Q9XD." autoComplete="one-time-code" />
         <input type="hidden" name="intent" value="find" />

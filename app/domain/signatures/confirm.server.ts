@@ -9,16 +9,9 @@ import { enqueue } from "../outbox/enqueue.server";
 import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES, TRANSITIONS } from "./states";
 import { findToken, issueToken, sameDigest, sha256 } from "./tokens.server";
+import type { SignatureView } from "./view";
 
-/** What the confirmation page shows about the signature it confirms (never the email or private name). */
-export interface ConfirmView {
-  displayName: string;
-  role: string;
-  country: string;
-  link: string | null;
-  comment: string | null;
-  letterTitle: string;
-}
+export type ConfirmView = SignatureView;
 
 export type ConfirmLookup =
   | { status: "ready"; signatureId: string; view: ConfirmView }

@@ -5,15 +5,10 @@ import type { ManageFormInput } from "./schema";
 import { SIGNATURE_STATES, TRANSITIONS, type SignatureState } from "./states";
 import { findToken } from "./tokens.server";
 import { nameKey } from "./text";
+import type { SignatureView } from "./view";
 
-export interface ManageView {
+export interface ManageView extends SignatureView {
   state: SignatureState;
-  displayName: string;
-  role: string;
-  country: string;
-  link: string | null;
-  comment: string | null;
-  letterTitle: string;
 }
 
 export type ManageLookup = { status: "ok"; signatureId: string; view: ManageView } | { status: "withdrawn" } | { status: "invalid" };

@@ -1,0 +1,12 @@
+/**
+ * What the signer's own pages (confirm, manage) show of a signature: the public fields and the
+ * letter, never the email address or private name.
+ */
+export interface SignatureView {
+  displayName: string;
+  role: string;
+  country: string;
+  link: string | null;
+  comment: string | null;
+  letterTitle: string;
+}
