@@ -10,6 +10,7 @@ import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES, TRANSITIONS } from "./states";
 import { findToken, issueToken, sameDigest, sha256 } from "./tokens.server";
 import type { SignatureView } from "./view";
+import { loadSignatureView } from "./view.server";
 
 export type ConfirmView = SignatureView;
 
@@ -22,38 +23,20 @@ export type ConfirmLookup =
 
 const confirmedStates: readonly string[] = [SIGNATURE_STATES.pending, SIGNATURE_STATES.approved];
 
-async function viewOf(db: Db, signatureId: string) {
-  return db
-    .selectFrom("signatures as s")
-    .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
-    .select(["s.id", "s.state", "s.display_name", "s.role", "s.country", "s.link", "s.comment", "v.title", "s.email"])
-    .where("s.id", "=", signatureId)
-    .executeTakeFirst();
-}
+type Loaded = NonNullable<Awaited<ReturnType<typeof loadSignatureView>>>;
 
-function lookupFrom(
-  row: NonNullable<Awaited<ReturnType<typeof viewOf>>>,
-  expired: boolean,
-): ConfirmLookup {
-  const view: ConfirmView = {
-    displayName: row.display_name,
-    role: row.role,
-    country: row.country,
-    link: row.link,
-    comment: row.comment,
-    letterTitle: row.title,
-  };
-  if (confirmedStates.includes(row.state)) return { status: "confirmed", view };
+function lookupFrom(row: Loaded, expired: boolean): ConfirmLookup {
+  if (confirmedStates.includes(row.state)) return { status: "confirmed", view: row.view };
   if (row.state !== SIGNATURE_STATES.unconfirmed) return { status: "inactive" };
   if (expired) return { status: "expired" };
-  return { status: "ready", signatureId: row.id, view };
+  return { status: "ready", signatureId: row.id, view: row.view };
 }
 
 /** GET of a confirmation link: shows, changes nothing (mail scanners open links). */
 export async function lookupConfirmToken(db: Db, token: string): Promise<ConfirmLookup> {
   const found = await findToken(db, token, "confirm");
   if (!found) return { status: "invalid" };
-  const row = await viewOf(db, found.signature_id);
+  const row = await loadSignatureView(db, found.signature_id);
   return row ? lookupFrom(row, found.expired) : { status: "invalid" };
 }
 
@@ -70,7 +53,7 @@ export async function confirmByToken(db: Db, token: string): Promise<ConfirmLook
 async function confirmSignature(db: Db, signatureId: string, expired: boolean, tokenId: string): Promise<ConfirmLookup> {
   return db.transaction().execute(async (trx) => {
     const locked = await trx.selectFrom("signatures").select("state").where("id", "=", signatureId).forUpdate().executeTakeFirst();
-    const row = locked && (await viewOf(trx, signatureId));
+    const row = locked && (await loadSignatureView(trx, signatureId));
     if (!row) return { status: "invalid" } as const;
     const before = lookupFrom(row, expired);
     if (before.status !== "ready" || !(TRANSITIONS.confirm as readonly string[]).includes(row.state)) return before;
@@ -91,8 +74,8 @@ async function confirmSignature(db: Db, signatureId: string, expired: boolean, t
     });
     const { token: manageToken } = await issueToken(trx, signatureId, "manage");
     await enqueue(trx, "signature-confirmed", row.email!, {
-      displayName: row.display_name,
-      letterTitle: row.title,
+      displayName: row.view.displayName,
+      letterTitle: row.view.letterTitle,
       manageToken,
     });
     return { status: "confirmed", view: before.view } as const;
@@ -135,7 +118,7 @@ export async function confirmWithCode(
   for (const t of tokens) if (sameDigest(t.code_hash!, digest) && !match) match = t;
   if (!match) return { status: "wrong_code" };
   if (!confirm) {
-    const row = await viewOf(db, match.signature_id);
+    const row = await loadSignatureView(db, match.signature_id);
     return row ? lookupFrom(row, match.expired) : { status: "invalid" };
   }
   return confirmSignature(db, match.signature_id, match.expired, match.id);

@@ -6,6 +6,7 @@ import { SIGNATURE_STATES, TRANSITIONS, type SignatureState } from "./states";
 import { findToken } from "./tokens.server";
 import { nameKey } from "./text";
 import type { SignatureView } from "./view";
+import { loadSignatureView } from "./view.server";
 
 export interface ManageView extends SignatureView {
   state: SignatureState;
@@ -18,28 +19,11 @@ export async function lookupManageToken(db: Db, token: string): Promise<ManageLo
   // Withdrawal revokes the links; a revoked link of a withdrawn signature still says so.
   const found = await findToken(db, token, "manage", { includeRevoked: true });
   if (!found || found.expired) return { status: "invalid" };
-  const row = await db
-    .selectFrom("signatures as s")
-    .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
-    .select(["s.id", "s.state", "s.display_name", "s.role", "s.country", "s.link", "s.comment", "v.title"])
-    .where("s.id", "=", found.signature_id)
-    .executeTakeFirst();
+  const row = await loadSignatureView(db, found.signature_id);
   if (!row) return { status: "invalid" };
   if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" };
   if (found.revoked) return { status: "invalid" };
-  return {
-    status: "ok",
-    signatureId: row.id,
-    view: {
-      state: row.state as SignatureState,
-      displayName: row.display_name,
-      role: row.role,
-      country: row.country,
-      link: row.link,
-      comment: row.comment,
-      letterTitle: row.title,
-    },
-  };
+  return { status: "ok", signatureId: row.id, view: { ...row.view, state: row.state } };
 }
 
 export type ManageOutcome = { status: "updated"; backToModeration: boolean } | { status: "withdrawn" } | { status: "invalid" };
