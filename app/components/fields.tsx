@@ -1,5 +1,5 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
 /** A field's label, hint and error messages, wired for screen readers (aria-describedby, aria-invalid). */
 function FieldShell({
@@ -120,6 +120,24 @@ export function FormErrors({ errors }: { errors: string[] | undefined }) {
       {errors.map((e) => (
         <p key={e}>{e}</p>
       ))}
+    </div>
+  );
+}
+
+/** A single input with its label and error, for the small forms that do not use conform. */
+export function PlainField({
+  id,
+  label,
+  error,
+  ...input
+}: { id: string; label: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`} />
+      <div className="field-errors" id={`${id}-error`} aria-live="polite">
+        {error ? <p>{error}</p> : null}
+      </div>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { PlainField } from "~/components/fields";
 import { requestLogin, signInWithCode } from "~/domain/auth/login.server";
 import { currentUser, startSession } from "~/domain/auth/session.server";
 import { readForm } from "~/utils/request.server";
@@ -46,13 +47,7 @@ export default function AdminLogin() {
           <input type="hidden" name="email" value={result.email} />
           <input type="hidden" name="intent" value="code" />
           <input type="hidden" name="next" value={next} />
-          <div className="field">
-            <label htmlFor="code">6-digit code</label>
-            <input id="code" name="code" inputMode="numeric" autoComplete="one-time-code" aria-invalid={result.error ? true : undefined} aria-describedby="code-error" />
-            <div className="field-errors" id="code-error" aria-live="polite">
-              {result.error ? <p>{result.error}</p> : null}
-            </div>
-          </div>
+          <PlainField id="code" label="6-digit code" inputMode="numeric" autoComplete="one-time-code" error={result.error} />
           <button type="submit" className="button">
             Sign in
           </button>
@@ -64,13 +59,7 @@ export default function AdminLogin() {
     <section className="page">
       <h1>Sign in to moderate</h1>
       <Form method="post" className="form">
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input id="email" name="email" type="email" autoComplete="email" aria-invalid={result?.error ? true : undefined} aria-describedby="email-error" />
-          <div className="field-errors" id="email-error" aria-live="polite">
-            {result?.error ? <p>{result.error}</p> : null}
-          </div>
-        </div>
+        <PlainField id="email" type="email" label="Email" autoComplete="email" error={result?.error} />
         <input type="hidden" name="next" value={next} />
         <button type="submit" className="button">
           Email me a sign-in link

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { AdminNav } from "~/components/AdminNav";
+import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
 import { requireRole } from "~/domain/auth/session.server";
 import { addUser, disableUser, listStaff } from "~/domain/auth/users.server";
@@ -54,13 +55,7 @@ export default function Moderators() {
         ))}
       </ul>
       <Form method="post" className="form">
-        <div className="field">
-          <label htmlFor="email">Invite a moderator (they sign in with this address)</label>
-          <input id="email" name="email" type="email" aria-describedby="invite-error" aria-invalid={result?.error ? true : undefined} />
-          <div className="field-errors" id="invite-error" aria-live="polite">
-            {result?.error ? <p>{result.error}</p> : null}
-          </div>
-        </div>
+        <PlainField id="email" type="email" label="Invite a moderator (they sign in with this address)" error={result?.error} />
         <button type="submit" name="intent" value="invite" className="button">
           Invite
         </button>

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/AdminNav";
+import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
 import { requireRole } from "~/domain/auth/session.server";
 import { addNotableName, listNotableNames, removeNotableName } from "~/domain/moderation/notable.server";
@@ -47,13 +48,7 @@ export default function NotableNames() {
         ))}
       </ul>
       <Form method="post" className="form">
-        <div className="field">
-          <label htmlFor="name">Add a name</label>
-          <input id="name" name="name" maxLength={200} aria-describedby="name-error" aria-invalid={result?.error ? true : undefined} />
-          <div className="field-errors" id="name-error" aria-live="polite">
-            {result?.error ? <p>{result.error}</p> : null}
-          </div>
-        </div>
+        <PlainField id="name" label="Add a name" maxLength={200} error={result?.error} />
         <button type="submit" name="intent" value="add" className="button">
           Add
         </button>
