@@ -75,6 +75,14 @@ export interface EmailSuppressions {
   created_at: Generated<Timestamp>;
 }
 
+export interface Labels {
+  id: Generated<string>;
+  name: string;
+  domain: string;
+  domain_verified_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface LetterVersions {
   id: Generated<number>;
   letter_id: number;
@@ -109,6 +117,44 @@ export interface NotableNames {
   display_name: string;
   created_by: string | null;
   created_at: Generated<Timestamp>;
+}
+
+export interface PublicCountBuckets {
+  letter_id: number;
+  letter_version_id: number;
+  kind: string;
+  country: string;
+  day: Timestamp;
+  n: number;
+}
+
+export interface PublicListEvents {
+  id: Generated<string>;
+  letter_id: number;
+  letter_version_id: number;
+  kind: string;
+  country: string;
+  day: Timestamp;
+  delta: number;
+}
+
+export interface PublicRollups {
+  letter_id: number;
+  stats: Json;
+  refreshed_at: Timestamp;
+  reconciled_at: Timestamp | null;
+  last_drift: Generated<number>;
+}
+
+export interface PublicSnapshots {
+  letter_id: number;
+  day: Timestamp;
+  taken_at: Timestamp;
+  row_count: number;
+  sha256: string;
+  previous_chain_sha256: string | null;
+  chain_sha256: string;
+  content: string;
 }
 
 export interface RateLimitCounters {
@@ -167,6 +213,8 @@ export interface Signatures {
   decided_by: string | null;
   decided_at: Timestamp | null;
   approved_at: Timestamp | null;
+  label_id: string | null;
+  search_key: Generated<string>;
 }
 
 export interface Users {
@@ -191,10 +239,15 @@ export interface DB {
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;
   email_suppressions: EmailSuppressions;
+  labels: Labels;
   letter_versions: LetterVersions;
   letters: Letters;
   login_tokens: LoginTokens;
   notable_names: NotableNames;
+  public_count_buckets: PublicCountBuckets;
+  public_list_events: PublicListEvents;
+  public_rollups: PublicRollups;
+  public_snapshots: PublicSnapshots;
   rate_limit_counters: RateLimitCounters;
   rate_limiter_slots: RateLimiterSlots;
   signature_tokens: SignatureTokens;

@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../app/domain/letter/letter.server";
 import { pruneRateLimits } from "../app/domain/abuse/rate-limit.server";
 import { sendQueueDigest } from "../app/domain/moderation/digest.server";
+import { publicListTick } from "../app/domain/public-list/maintenance.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
 import { createApp } from "./app";
 import { boot, onShutdown } from "./boot";
@@ -30,6 +31,13 @@ const maintenance = setInterval(() => {
 }, 600_000);
 maintenance.unref();
 
+// The public counts: refreshed at start-up, then every PUBLIC_REFRESH_SECONDS.
+const refreshPublicList = () =>
+  publicListTick(database.db, letter.letterId, log).catch((error: unknown) => log.error({ err: error }, "public list refresh failed"));
+await refreshPublicList();
+const publicRefresh = setInterval(refreshPublicList, env.PUBLIC_REFRESH_SECONDS * 1000);
+publicRefresh.unref();
+
 const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
 const { app, startDraining } = createApp({ build, database, env, log });
 
@@ -46,6 +54,7 @@ onShutdown(log, async () => {
   // let the worker finish the batches in hand, then close the database.
   startDraining();
   clearInterval(maintenance);
+  clearInterval(publicRefresh);
   const force = setTimeout(() => {
     log.warn("shutdown timeout: closing remaining connections");
     server.closeAllConnections();

@@ -93,6 +93,12 @@ const envShape = z.object({
       .default(60),
     OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
     MODERATION_DIGEST_HOURS: wholeNumber("MODERATION_DIGEST_HOURS", 1, 168, 6),
+    PUBLIC_REFRESH_SECONDS: wholeNumber("PUBLIC_REFRESH_SECONDS", 1, 30, 15),
+    PRESS_CONTACT: z
+      .string()
+      .trim()
+      .regex(/^[^\s@<>]+@[^\s@<>]+$/, "PRESS_CONTACT must be an email address")
+      .default("press@countersign.localhost"),
     SHUTDOWN_TIMEOUT_MS: wholeNumber("SHUTDOWN_TIMEOUT_MS", 0, Number.MAX_SAFE_INTEGER, 10_000),
   });
 

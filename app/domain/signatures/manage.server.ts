@@ -4,7 +4,7 @@ import { recordAudit } from "../audit/audit.server";
 import type { ManageFormInput } from "./schema";
 import { SIGNATURE_STATES, TRANSITIONS, type SignatureState } from "./states";
 import { findToken } from "./tokens.server";
-import { nameKey } from "./text";
+import { nameKey, searchKey } from "./text";
 import type { SignatureView } from "./view";
 import { loadSignatureView } from "./view.server";
 
@@ -53,6 +53,7 @@ export async function updateSignature(db: Db, token: string, input: ManageFormIn
       .set({
         display_name: input.displayName,
         name_key: key,
+        search_key: searchKey(input.displayName),
         role: input.role,
         country: input.country,
         link: input.link ?? null,

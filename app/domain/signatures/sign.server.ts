@@ -11,7 +11,7 @@ import { issueToken } from "./tokens.server";
 import { FREEMAIL_DOMAINS, emailDomain, normaliseEmail } from "./email";
 import type { SignFormInput } from "./schema";
 import { SIGNATURE_STATES } from "./states";
-import { nameKey } from "./text";
+import { nameKey, searchKey } from "./text";
 
 /** A second submission this soon after the first, still unconfirmed, is the same person clicking twice. */
 export const DOUBLE_SUBMIT_WINDOW_MS = 10 * 60 * 1000;
@@ -79,6 +79,7 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
         state,
         display_name: input.displayName,
         name_key: nameKey(input.displayName),
+        search_key: searchKey(input.displayName),
         private_name: input.privateName || null,
         role: input.role,
         country: input.country,

@@ -45,3 +45,20 @@ export function nameKey(name: string): string {
     .replace(/^the\s+/, "")
     .replace(/[^\p{L}\p{N}]+/gu, "");
 }
+
+// Letters that NFKD does not split into a base letter and a mark.
+const FOLDED_LETTERS: Record<string, string> = { ø: "o", æ: "ae", œ: "oe", ß: "ss", ł: "l", đ: "d", þ: "th", ð: "d", ı: "i" };
+
+/**
+ * A name (or a search query) as the public search compares it: accents, case and punctuation
+ * folded, words kept apart by single spaces. "Björk Guðmundsdóttir" → "bjork gudmundsdottir".
+ */
+export function searchKey(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[øæœßłđþðı]/g, (c) => FOLDED_LETTERS[c] ?? c)
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

@@ -1,0 +1,224 @@
+import { sql, type RawBuilder } from "kysely";
+import type { Db } from "../../../db/client";
+import { CURRENT_LETTER, getCurrentLetter } from "../letter/letter.server";
+import { SIGNATURE_STATES } from "../signatures/states";
+import { searchKey } from "../signatures/text";
+import { badgesFor, type BadgeId } from "./badges";
+import type { ListQuery, Sort } from "./schema";
+
+/** A name as the public sees it: the only shape in which a signature leaves through public pages. */
+export interface PublicSignature {
+  id: string;
+  name: string;
+  kind: "artist" | "label" | "roster";
+  role: string;
+  country: string;
+  label: string | null;
+  /** Day the signature was made (UTC), YYYY-MM-DD. */
+  signedOn: string;
+  approvedAt: string;
+  featured: boolean;
+  badges: BadgeId[];
+}
+
+export interface PublicPage {
+  items: PublicSignature[];
+  sort: Sort;
+  /** Cursor for the next page (`after`), or null on the last page. */
+  next: string | null;
+  /** Cursor for the previous page (`before`), or null on the first page. */
+  previous: string | null;
+}
+
+// Typo tolerance: a word in the name shares at least this share of trigrams with the query.
+const WORD_SIMILARITY = "0.5";
+
+/** A word in the name like the query, and then the whole name like it: "Radiohead" before "Radiohead Tribute". */
+const relevance = (q: string) => sql`(word_similarity(${q}, s.search_key) + similarity(${q}, s.search_key))`;
+
+interface Order {
+  dir: "asc" | "desc";
+  /** The keyset: all in one direction, so one row comparison continues the order. */
+  keys: (q: string) => RawBuilder<unknown>[];
+}
+
+const ORDERS: Record<Sort, Order> = {
+  // Featured names first, then the newest on the list.
+  new: { dir: "desc", keys: () => [sql`s.is_featured`, sql`s.approved_at`, sql`s.id`] },
+  az: { dir: "asc", keys: () => [sql`(not s.is_featured)`, sql`s.search_key`, sql`s.id`] },
+  relevance: { dir: "desc", keys: (q) => [relevance(q), sql`s.id`] },
+};
+// The same keys as text, exactly as PostgreSQL prints them, so a cursor round-trips without loss
+// (a JavaScript Date would drop microseconds and repeat rows).
+const KEY_TEXT: Record<Sort, (q: string) => RawBuilder<string>[]> = {
+  new: () => [sql`s.is_featured::text`, sql`s.approved_at::text`, sql`s.id::text`],
+  az: () => [sql`(not s.is_featured)::text`, sql`s.search_key`, sql`s.id::text`],
+  relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.id::text`],
+};
+const KEY_CASTS: Record<Sort, string[]> = {
+  new: ["boolean", "timestamptz", "bigint"],
+  az: ["boolean", "text", "bigint"],
+  relevance: ["real", "bigint"],
+};
+
+export function encodeCursor(sort: Sort, values: string[]): string {
+  return Buffer.from(JSON.stringify([sort, ...values]), "utf8").toString("base64url");
+}
+
+/** The cursor's key values, or undefined when it is not one of ours for this order. */
+export function decodeCursor(sort: Sort, cursor: string): string[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (!Array.isArray(parsed) || parsed[0] !== sort) return undefined;
+    const values = parsed.slice(1);
+    if (values.length !== KEY_CASTS[sort].length || !values.every((v) => typeof v === "string" && v.length <= 200)) return undefined;
+    return values as string[];
+  } catch {
+    return undefined;
+  }
+}
+
+export class BadCursorError extends Error {
+  constructor() {
+    super("This page link is broken or belongs to another order");
+  }
+}
+
+/** The order a query asks for: relevance by default when searching, else newest first. */
+export function sortOf(query: ListQuery): Sort {
+  const q = query.q ? searchKey(query.q) : "";
+  if (query.sort === "relevance" && !q) return "new";
+  return query.sort ?? (q ? "relevance" : "new");
+}
+
+const letterIds = new WeakMap<Db, number>();
+/** The current letter's id (it never changes once registered, so each process asks once). */
+export async function currentLetterId(db: Db): Promise<number | undefined> {
+  const known = letterIds.get(db);
+  if (known !== undefined) return known;
+  const letter = await getCurrentLetter(db, CURRENT_LETTER.slug);
+  if (letter) letterIds.set(db, letter.letterId);
+  return letter?.letterId;
+}
+
+/**
+ * One page of approved signatures, by keyset (never OFFSET): `after` continues forwards from a
+ * cursor, `before` goes back. Throws BadCursorError for a cursor this order cannot use.
+ */
+export async function listPublic(db: Db, letterId: number, query: ListQuery, limit = query.limit ?? 50): Promise<PublicPage> {
+  const sort = sortOf(query);
+  const q = query.q ? searchKey(query.q) : "";
+  const order = ORDERS[sort];
+  const cursorText = query.before ?? query.after;
+  const cursor = cursorText === undefined ? undefined : decodeCursor(sort, cursorText);
+  if (cursorText !== undefined && !cursor) throw new BadCursorError();
+  const backwards = query.before !== undefined;
+  const dir = backwards ? (order.dir === "asc" ? "desc" : "asc") : order.dir;
+
+  const run = async (trx: Db) => {
+    let select = trx
+      .selectFrom("signatures as s")
+      .leftJoin("labels as l", "l.id", "s.label_id")
+      .select([
+        sql<string>`s.id::text`.as("id"),
+        "s.display_name",
+        "s.kind",
+        "s.role",
+        "s.country",
+        "s.is_featured",
+        "s.identity_check",
+        "s.confirmed_at",
+        sql<string>`to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD')`.as("signed_on"),
+        sql<string>`to_char(s.approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as("approved_at"),
+        "l.name as label_name",
+        "l.domain_verified_at",
+        sql<string[]>`array[${sql.join(KEY_TEXT[sort](q))}]`.as("cursor_keys"),
+      ])
+      .where("s.letter_id", "=", letterId)
+      // A literal, so the planner can use the partial indexes built for approved rows.
+      .where(sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)}`);
+    if (query.kind) select = select.where("s.kind", "=", query.kind);
+    if (query.role) select = select.where("s.role", "=", query.role);
+    if (query.country) select = select.where("s.country", "=", query.country);
+    if (query.label) select = select.where("s.label_id", "=", query.label);
+    if (q) select = select.where(sql<boolean>`(s.search_key like ${"%" + q + "%"} or ${q} <% s.search_key)`);
+    const keys = order.keys(q);
+    if (cursor) {
+      const values = cursor.map((value, i) => sql`${value}::${sql.raw(KEY_CASTS[sort][i]!)}`);
+      const op = dir === "asc" ? sql`>` : sql`<`;
+      select = select.where(sql<boolean>`(${sql.join(keys)}) ${op} (${sql.join(values)})`);
+    }
+    for (const key of keys) select = select.orderBy(sql`${key} ${sql.raw(dir)}`);
+    return select.limit(limit + 1).execute();
+  };
+
+  // The similarity threshold is set for this transaction only; pooled connections stay as they were.
+  const rows = q
+    ? await db.transaction().execute(async (trx) => {
+        await sql`select set_config('pg_trgm.word_similarity_threshold', ${WORD_SIMILARITY}, true)`.execute(trx);
+        return run(trx);
+      })
+    : await run(db);
+
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page[page.length - 1];
+  const items = page.map(
+    (row): PublicSignature => ({
+      id: row.id,
+      name: row.display_name,
+      kind: row.kind as PublicSignature["kind"],
+      role: row.role,
+      country: row.country,
+      label: row.label_name,
+      signedOn: row.signed_on,
+      approvedAt: row.approved_at,
+      featured: row.is_featured,
+      badges: badgesFor({
+        kind: row.kind,
+        confirmed: row.confirmed_at !== null,
+        labelName: row.label_name,
+        labelDomainVerified: row.domain_verified_at !== null,
+        identityChecked: row.identity_check !== null,
+      }),
+    }),
+  );
+  return {
+    items,
+    sort,
+    next: last && (backwards || more) ? encodeCursor(sort, last.cursor_keys) : null,
+    previous: first && (backwards ? more : cursor !== undefined) ? encodeCursor(sort, first.cursor_keys) : null,
+  };
+}
+
+/** Every approved signature matching the query, page after page (constant memory at any size). */
+export async function* eachPublic(db: Db, letterId: number, query: ListQuery, batch = 1000): AsyncGenerator<PublicSignature> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await listPublic(db, letterId, { ...query, before: undefined, after }, batch);
+    yield* page.items;
+    if (!page.next) return;
+    after = page.next;
+  }
+}
+
+/** Labels that have a name on the list, for the list's filter. */
+export async function publicLabels(db: Db, letterId: number) {
+  return db
+    .selectFrom("labels as l")
+    .select([sql<string>`l.id::text`.as("id"), "l.name"])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("signatures as s")
+          .select("s.id")
+          .whereRef("s.label_id", "=", "l.id")
+          .where("s.letter_id", "=", letterId)
+          .where(sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)}`),
+      ),
+    )
+    .orderBy("l.name")
+    .execute();
+}

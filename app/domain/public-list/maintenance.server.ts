@@ -1,0 +1,21 @@
+import type { Db } from "../../../db/client";
+import type { Logger } from "../../utils/logger.server";
+import { reconcileDue, reconcileRollup, refreshRollup } from "./rollup.server";
+import { takeDailySnapshot } from "./snapshots.server";
+
+/**
+ * The public list's housekeeping, run every PUBLIC_REFRESH_SECONDS by each web process (they take
+ * turns on a row lock): fold new changes into the counts, recount once a day, and take the day's
+ * snapshot once.
+ */
+export async function publicListTick(db: Db, letterId: number, log: Logger): Promise<void> {
+  const { folded } = await refreshRollup(db, letterId);
+  if (folded > 0) log.debug({ folded }, "public counts refreshed");
+  if (await reconcileDue(db, letterId)) {
+    const { drift } = await reconcileRollup(db, letterId);
+    if (drift === 0) log.info("public counts reconciled: no drift");
+    else log.warn({ drift }, "public counts reconciled: the roll-up had drifted and was corrected");
+  }
+  const snapshot = await takeDailySnapshot(db, letterId);
+  if (snapshot) log.info({ day: snapshot.day, rows: snapshot.rowCount, sha256: snapshot.sha256, chain: snapshot.chainSha256 }, "daily snapshot taken");
+}
