@@ -28,6 +28,11 @@ export function Layout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">
             Countersign
           </a>
+          <nav className="site-nav" aria-label="Site">
+            <a href="/">The letter</a>
+            <a href="/signatures">Who signed</a>
+            <a href="/press">Press</a>
+          </nav>
         </header>
         <main id="main">{children}</main>
         <footer className="site-footer">

@@ -7,9 +7,11 @@ import express, { type Request, type Response, type NextFunction } from "express
 import { sql } from "kysely";
 import type { Database } from "../db/client";
 import { queueLag } from "../app/domain/outbox/status.server";
+import { CORS_HEADERS } from "../app/domain/public-list/http.server";
 import "../app/load-context";
 import type { Env } from "../app/utils/env.server";
 import { safePath, type Logger } from "../app/utils/logger.server";
+import { conditionalGet } from "./conditional";
 
 export interface AppDeps {
   build: ServerBuild;
@@ -28,7 +30,7 @@ export interface CountersignApp {
 
 export function securityHeaders(env: Env) {
   const hsts = env.APP_URL.startsWith("https://");
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.nonce = nonce;
     const csp = [
@@ -46,12 +48,13 @@ export function securityHeaders(env: Env) {
     // A route may send its own policy (the dev mailbox's HTML view does); otherwise this one.
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
-      if (!res.getHeader("content-security-policy")) res.setHeader("Content-Security-Policy", csp);
+      if (!res.getHeader("content-security-policy") && !res.locals.noCsp) res.setHeader("Content-Security-Policy", csp);
       return writeHead.apply(this, args);
     } as typeof writeHead;
     res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
     res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "DENY");
+    // The count widget is made to be framed by other sites (its own CSP says so); nothing else is.
+    if (req.path !== "/embed") res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
     if (hsts) res.setHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
@@ -105,6 +108,11 @@ export function createApp({ build, database, env, log, root = process.cwd() }: A
   app.use(securityHeaders(env));
   app.use(originCheck());
   app.use(compression());
+  app.use(conditionalGet());
+  // The public API may be read from any site (simple GETs need no preflight; this answers the rest).
+  app.options("/api/v1/*", (_req, res) => {
+    res.set(CORS_HEADERS).set("Cache-Control", "public, max-age=86400").status(204).end();
+  });
 
   app.get("/healthz", async (_req, res) => {
     res.setHeader("Cache-Control", "no-store");

@@ -141,3 +141,37 @@ export function PlainField({
     </div>
   );
 }
+
+/** A select outside conform (GET filters): the chosen value, an "all" choice, and its message. */
+export function PlainSelect({
+  id,
+  label,
+  value,
+  error,
+  options,
+  all,
+}: {
+  id: string;
+  label: ReactNode;
+  value: string | undefined;
+  error?: string | null;
+  options: ReadonlyArray<readonly [value: string, label: string]>;
+  all?: string;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={id} defaultValue={value ?? ""} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`}>
+        {all ? <option value="">{all}</option> : null}
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+      <div className="field-errors" id={`${id}-error`} aria-live="polite">
+        {error ? <p>{error}</p> : null}
+      </div>
+    </div>
+  );
+}

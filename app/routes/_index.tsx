@@ -1,9 +1,12 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SignForm } from "~/components/SignForm";
+import { Totals } from "~/components/public";
 import { loadLetterPage } from "~/domain/letter/page.server";
+import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { loadTotals } from "~/domain/public-list/page.server";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { submitSignature } from "~/domain/signatures/sign.server";
 import { readForm } from "~/utils/request.server";
@@ -11,7 +14,7 @@ import { readForm } from "~/utils/request.server";
 export async function loader({ context }: LoaderFunctionArgs) {
   const page = await loadLetterPage(context.db);
   if (!page) throw new Response("No letter is registered", { status: 404 });
-  return { ...page, url: context.env.APP_URL };
+  return { ...page, totals: await loadTotals(context.db), url: context.env.APP_URL };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -27,9 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 // A CDN may keep the page 30 s; the count on it says when it was last updated.
-export const headers: HeadersFunction = () => ({
-  "Cache-Control": "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400",
-});
+export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Countersign" }];
@@ -42,9 +43,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
     { property: "og:title", content: data.title },
     { property: "og:description", content: data.description },
     { property: "og:url", content: `${data.url}/` },
-    { name: "twitter:card", content: "summary" },
+    { property: "og:image", content: `${data.url}/og/letter.svg` },
+    { property: "og:image:type", content: "image/svg+xml" },
+    { property: "og:image:width", content: "1200" },
+    { property: "og:image:height", content: "630" },
+    { name: "twitter:card", content: "summary_large_image" },
     { name: "twitter:title", content: data.title },
     { name: "twitter:description", content: data.description },
+    { name: "twitter:image", content: `${data.url}/og/letter.svg` },
     { tagName: "link", rel: "canonical", href: `${data.url}/` },
   ];
 };
@@ -64,16 +70,10 @@ export default function LetterRoute() {
       </ul>
       {/* Rendered from our own Markdown by markdown-it with raw HTML disabled (letter.server.ts). */}
       <div className="letter-body" dangerouslySetInnerHTML={{ __html: page.html }} />
-      <section className="count-card" aria-labelledby="count-heading">
-        <h2 id="count-heading" className="visually-hidden">
-          Signatures
-        </h2>
-        <span className="count" data-testid="approved-count">
-          {page.approvedCount === null ? "—" : page.approvedCount.toLocaleString("en-GB")}
-        </span>
-        <p>names approved so far</p>
-        <p className="count-note">Every name is confirmed by email and approved by moderators before it appears.</p>
-      </section>
+      <Totals totals={page.totals} />
+      <p className="count-links">
+        <Link to="/signatures">See who signed</Link> · <Link to="/press">For the press</Link>
+      </p>
       <SignForm lastResult={lastResult} letterVersion={page.sha256} />
       <p className="version">
         Text version <code>{page.sha256}</code> (SHA-256)

@@ -7,8 +7,6 @@ export interface LetterPage {
   html: string;
   openedAt: string;
   sha256: string;
-  /** Approved signatures; null until the public list's roll-up exists. */
-  approvedCount: number | null;
 }
 
 /** Everything the public letter page shows, or undefined when no letter is registered yet. */
@@ -22,7 +20,6 @@ export async function loadLetterPage(db: Db): Promise<LetterPage | undefined> {
     html: renderLetterHtml(letter),
     openedAt: letter.openedAt.toISOString(),
     sha256: letter.sha256,
-    approvedCount: null,
   };
 }
 

@@ -46,6 +46,8 @@ const ORDERS: Record<Sort, Order> = {
   // Featured names first, then the newest on the list.
   new: { dir: "desc", keys: () => [sql`s.is_featured`, sql`s.approved_at`, sql`s.id`] },
   az: { dir: "asc", keys: () => [sql`(not s.is_featured)`, sql`s.search_key`, sql`s.id`] },
+  // Newest approvals, featured or not (the feed).
+  recent: { dir: "desc", keys: () => [sql`s.approved_at`, sql`s.id`] },
   relevance: { dir: "desc", keys: (q) => [relevance(q), sql`s.id`] },
 };
 // The same keys as text, exactly as PostgreSQL prints them, so a cursor round-trips without loss
@@ -53,11 +55,13 @@ const ORDERS: Record<Sort, Order> = {
 const KEY_TEXT: Record<Sort, (q: string) => RawBuilder<string>[]> = {
   new: () => [sql`s.is_featured::text`, sql`s.approved_at::text`, sql`s.id::text`],
   az: () => [sql`(not s.is_featured)::text`, sql`s.search_key`, sql`s.id::text`],
+  recent: () => [sql`s.approved_at::text`, sql`s.id::text`],
   relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.id::text`],
 };
 const KEY_CASTS: Record<Sort, string[]> = {
   new: ["boolean", "timestamptz", "bigint"],
   az: ["boolean", "text", "bigint"],
+  recent: ["timestamptz", "bigint"],
   relevance: ["real", "bigint"],
 };
 

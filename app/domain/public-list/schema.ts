@@ -2,7 +2,7 @@ import { z } from "zod";
 import { COUNTRY_CODES } from "../signatures/countries";
 import { ROLES, SIGNATURE_KINDS } from "../signatures/states";
 
-export const SORTS = ["new", "az", "relevance"] as const;
+export const SORTS = ["new", "az", "recent", "relevance"] as const;
 export type Sort = (typeof SORTS)[number];
 
 const blankAsUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);

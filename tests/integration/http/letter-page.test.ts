@@ -30,7 +30,7 @@ describe("the letter page at /", () => {
     expect(html.match(/<li><strong>/g)).toHaveLength(4);
     expect(html).toContain(`dateTime="${letter.openedAt.toISOString()}"`);
     expect(html).toContain(letter.sha256);
-    expect(html).toMatch(/data-testid="approved-count">—</);
+    expect(html).toMatch(/data-testid="approved-count">0</);
   });
 
   it("has a title, a description and Open Graph and Twitter tags", async () => {
@@ -42,7 +42,7 @@ describe("the letter page at /", () => {
     expect(attr(html, /<meta property="og:title" content="([^"]+)"/)).toBe(letter.title);
     expect(attr(html, /<meta property="og:url" content="([^"]+)"/)).toBe("http://letters.test/");
     expect(attr(html, /<meta property="og:description" content="([^"]+)"/)).toBe(description);
-    expect(attr(html, /<meta name="twitter:card" content="([^"]+)"/)).toBe("summary");
+    expect(attr(html, /<meta name="twitter:card" content="([^"]+)"/)).toBe("summary_large_image");
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>');
   });
 

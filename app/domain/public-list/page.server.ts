@@ -1,0 +1,80 @@
+import type { Db } from "../../../db/client";
+import { CURRENT_LETTER, listLetterVersions } from "../letter/letter.server";
+import { BadCursorError, currentLetterId, listPublic, publicLabels, type PublicPage } from "./list.server";
+import { readStats, type PublicStats } from "./rollup.server";
+import { parseListQuery, type ListQuery } from "./schema";
+import { listSnapshots } from "./snapshots.server";
+
+export async function requireLetterId(db: Db): Promise<number> {
+  const id = await currentLetterId(db);
+  if (id === undefined) throw new Response("No letter is registered", { status: 404 });
+  return id;
+}
+
+export async function loadTotals(db: Db): Promise<PublicStats> {
+  return readStats(db, await requireLetterId(db));
+}
+
+export interface ListPageData {
+  query: ListQuery;
+  errors: Partial<Record<keyof ListQuery | "page", string>>;
+  page: PublicPage;
+  totals: PublicStats;
+  labels: { id: string; name: string }[];
+}
+
+/**
+ * The /signatures page (and the JSON API): a bad filter gets its message and is ignored, a broken
+ * page link starts again from the first page with a message; nothing here ever throws a 500 for input.
+ */
+export async function loadListPage(db: Db, params: URLSearchParams): Promise<ListPageData> {
+  const letterId = await requireLetterId(db);
+  const parsed = parseListQuery(params);
+  const errors: ListPageData["errors"] = parsed.ok ? {} : { ...parsed.errors };
+  let query = parsed.query;
+  let page: PublicPage;
+  try {
+    page = await listPublic(db, letterId, query);
+  } catch (error) {
+    if (!(error instanceof BadCursorError)) throw error;
+    errors.page = "That page link is out of date or broken, so here is the first page.";
+    query = { ...query, after: undefined, before: undefined };
+    page = await listPublic(db, letterId, query);
+  }
+  const [stats, labels] = await Promise.all([readStats(db, letterId), publicLabels(db, letterId)]);
+  return { query, errors, page, totals: stats, labels };
+}
+
+/** The query string of a page of the list with the same filters. */
+export function listHref(base: string, query: ListQuery, cursor: { after?: string; before?: string }): string {
+  const params = new URLSearchParams();
+  for (const key of ["q", "kind", "role", "country", "label", "sort", "limit"] as const) {
+    const value = query[key];
+    if (value !== undefined && value !== "") params.set(key, String(value));
+  }
+  if (cursor.after) params.set("after", cursor.after);
+  if (cursor.before) params.set("before", cursor.before);
+  const qs = params.toString();
+  return qs ? `${base}?${qs}` : base;
+}
+
+export async function loadPressPage(db: Db) {
+  const letterId = await requireLetterId(db);
+  const [stats, versions, snapshots] = await Promise.all([
+    readStats(db, letterId),
+    listLetterVersions(db, CURRENT_LETTER.slug),
+    listSnapshots(db, letterId),
+  ]);
+  const counted = new Map(stats.byVersion.map((v) => [v.versionId, v.count]));
+  return {
+    totals: stats,
+    versions: versions.map((v) => ({
+      sha256: v.sha256,
+      title: v.title,
+      from: v.in_force_from.toISOString(),
+      until: v.in_force_until?.toISOString() ?? null,
+      signatures: counted.get(v.id) ?? 0,
+    })),
+    snapshots,
+  };
+}

@@ -1,0 +1,28 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { BadCursorError, listPublic } from "~/domain/public-list/list.server";
+import { listHref, requireLetterId } from "~/domain/public-list/page.server";
+import { publicJson } from "~/domain/public-list/http.server";
+import { parseListQuery } from "~/domain/public-list/schema";
+
+// GET /api/v1/signatures — the approved list, a page at a time (README, "Public API").
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const parsed = parseListQuery(new URL(request.url).searchParams);
+  if (!parsed.ok) return publicJson({ error: "invalid_query", fields: parsed.errors }, { status: 400 });
+  const letterId = await requireLetterId(context.db);
+  try {
+    const page = await listPublic(context.db, letterId, parsed.query);
+    const base = `${context.env.APP_URL}/api/v1/signatures`;
+    return publicJson({
+      data: page.items,
+      sort: page.sort,
+      cursors: { next: page.next, previous: page.previous },
+      links: {
+        next: page.next ? listHref(base, parsed.query, { after: page.next }) : null,
+        previous: page.previous ? listHref(base, parsed.query, { before: page.previous }) : null,
+      },
+    });
+  } catch (error) {
+    if (error instanceof BadCursorError) return publicJson({ error: "invalid_query", fields: { after: error.message } }, { status: 400 });
+    throw error;
+  }
+}

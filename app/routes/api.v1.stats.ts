@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { loadTotals } from "~/domain/public-list/page.server";
+import { publicJson } from "~/domain/public-list/http.server";
+
+// GET /api/v1/stats — the roll-up's figures and when they were refreshed.
+export async function loader({ context }: LoaderFunctionArgs) {
+  const { total, byKind, byCountry, perDay, byVersion, updatedAt } = await loadTotals(context.db);
+  return publicJson({ total, byKind, byCountry, perDay, byVersion, updatedAt });
+}

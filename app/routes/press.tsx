@@ -1,0 +1,164 @@
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BadgeGlossary, CountChart, Totals, formatDay } from "~/components/public";
+import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { loadPressPage } from "~/domain/public-list/page.server";
+import { countryName } from "~/domain/signatures/countries";
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  return { ...(await loadPressPage(context.db)), contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
+}
+
+export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: "For the press · Countersign" },
+  { name: "description", content: "How every name on the letter is checked, the figures, downloads and daily snapshots with their hashes." },
+  { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
+];
+
+export default function PressRoute() {
+  const { totals, versions, snapshots, contact, url } = useLoaderData<typeof loader>();
+  return (
+    <article className="press">
+      <h1>For the press</h1>
+      <p className="lede">
+        How the names on this letter are checked, how many there are, and how to take the data away and prove later what the list said.
+      </p>
+
+      <h2>The numbers</h2>
+      <Totals totals={totals} headingLevel={3} />
+      <CountChart perDay={totals.perDay} />
+      {totals.byCountry.length > 0 ? (
+        <details>
+          <summary>By country</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Country</th>
+                <th scope="col">Names</th>
+              </tr>
+            </thead>
+            <tbody>
+              {totals.byCountry.map((c) => (
+                <tr key={c.country}>
+                  <td>{countryName(c.country)}</td>
+                  <td>{c.count.toLocaleString("en-GB")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
+
+      <h2 id="badges">What the marks beside each name mean</h2>
+      <BadgeGlossary />
+
+      <h2>How moderation works</h2>
+      <ol>
+        <li>An artist signs with their email address; nothing is shown yet.</li>
+        <li>They confirm by opening the link we email them. Unconfirmed names are never shown or counted.</li>
+        <li>
+          A moderator reviews every confirmed name before it appears. Well-known names need an identity check outside the site (a reply
+          from a known account or representative) before they can be approved.
+        </li>
+        <li>Labels prove they control an address at their own web domain before they sign or list artists; each listed artist is told and can confirm or withdraw.</li>
+        <li>Anyone can withdraw; their name leaves the list at once and their private details are deleted.</li>
+        <li>Every decision is recorded in an audit log that cannot be edited.</li>
+      </ol>
+      <p>We never publish email addresses or IP addresses, and we do not sell or share them.</p>
+
+      <h2>Downloads and API</h2>
+      <ul>
+        <li>
+          <a href="/signatures.csv">The whole approved list as CSV</a> (UTF-8; opens safely in spreadsheets)
+        </li>
+        <li>
+          <a href="/api/v1/signatures">JSON list</a> with filters and cursors, and <a href="/api/v1/stats">the figures as JSON</a>; open
+          to any site (CORS)
+        </li>
+        <li>
+          <a href="/signatures.atom">Atom feed</a> of newly approved names
+        </li>
+        <li>
+          Count badge: <code>{`<img src="${url}/badge.svg" alt="Signatures so far">`}</code>; widget:{" "}
+          <code>{`<iframe src="${url}/embed" width="320" height="160" title="Signatures so far"></iframe>`}</code>
+        </li>
+      </ul>
+
+      <h2>Daily snapshots</h2>
+      <p>
+        Once a day we export the approved list and publish its SHA-256. Each day&apos;s chain hash is the SHA-256 of the previous
+        day&apos;s chain hash, the date, the export&apos;s hash and its row count, one per line: change any past export or drop a day and
+        every later chain hash changes. To check a download: <code>sha256sum signatures-DAY.csv</code>.
+      </p>
+      {snapshots.length === 0 ? (
+        <p>The first snapshot is taken when the list opens.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="snapshots">
+            <thead>
+              <tr>
+                <th scope="col">Day (UTC)</th>
+                <th scope="col">Names</th>
+                <th scope="col">SHA-256 of the export</th>
+                <th scope="col">Chain hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {snapshots.map((s) => (
+                <tr key={s.day}>
+                  <td>
+                    <a href={`/press/snapshots/${s.day}.csv`}>{formatDay(s.day)}</a>
+                  </td>
+                  <td>{s.rowCount.toLocaleString("en-GB")}</td>
+                  <td>
+                    <code className="hash">{s.sha256}</code>
+                  </td>
+                  <td>
+                    <code className="hash">{s.chainSha256}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p>
+        <a href="/press/snapshots.json">All snapshots as JSON</a>
+      </p>
+
+      <h2>The letter&apos;s versions</h2>
+      <p>Each signature counts under the exact text its signer saw. Texts are identified by their SHA-256.</p>
+      <div className="table-scroll">
+        <table className="versions">
+          <thead>
+            <tr>
+              <th scope="col">In force</th>
+              <th scope="col">SHA-256 of the text</th>
+              <th scope="col">Names approved</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.sha256}>
+                <td>
+                  {formatDay(v.from)} – {v.until ? formatDay(v.until) : "now"}
+                </td>
+                <td>
+                  <code className="hash">{v.sha256}</code>
+                </td>
+                <td>{v.signatures.toLocaleString("en-GB")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Contact</h2>
+      <p>
+        Journalists: <a href={`mailto:${contact}`}>{contact}</a>. Read <Link to="/">the letter</Link> or <Link to="/signatures">who signed</Link>.
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { CSV_BOM, CSV_HEADER, csvRow } from "~/domain/public-list/csv";
+import { eachPublic } from "~/domain/public-list/list.server";
+import { requireLetterId } from "~/domain/public-list/page.server";
+import { publicResource } from "~/domain/public-list/http.server";
+import { parseListQuery } from "~/domain/public-list/schema";
+import { etagMatches } from "~/utils/etag";
+
+// GET /signatures.csv — the same rows as /api/v1/signatures (same filters, same order), every
+// page of them, streamed a batch at a time so memory stays flat at any size.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const parsed = parseListQuery(new URL(request.url).searchParams);
+  if (!parsed.ok) {
+    const lines = Object.entries(parsed.errors).map(([field, message]) => `${field}: ${message}`);
+    return new Response(`${lines.join("\n")}\n`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=60" } });
+  }
+  const query = { ...parsed.query, after: undefined, before: undefined, limit: undefined };
+  const letterId = await requireLetterId(context.db);
+
+  // The ETag is the hash of the rows, read once without keeping them; a second read streams them.
+  const hash = createHash("sha256");
+  for await (const item of eachPublic(context.db, letterId, query)) hash.update(csvRow(item));
+  const etag = `"csv-${hash.digest("base64url").slice(0, 32)}"`;
+  const day = new Date().toISOString().slice(0, 10);
+  const headers = { ETag: etag, "Content-Disposition": `attachment; filename="signatures-${day}.csv"` };
+  if (etagMatches(request.headers.get("If-None-Match"), etag)) {
+    return new Response(null, { status: 304, headers: { ...headers, "Cache-Control": PUBLIC_CACHE } });
+  }
+
+  const rows = eachPublic(context.db, letterId, query);
+  const encoder = new TextEncoder();
+  let started = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk = started ? "" : CSV_BOM + CSV_HEADER;
+      started = true;
+      for (let i = 0; i < 500; i++) {
+        const next = await rows.next();
+        if (next.done) {
+          if (chunk) controller.enqueue(encoder.encode(chunk));
+          controller.close();
+          return;
+        }
+        chunk += csvRow(next.value);
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+    async cancel() {
+      await rows.return(undefined);
+    },
+  });
+  return publicResource(stream, "text/csv; charset=utf-8", headers);
+}
