@@ -58,6 +58,15 @@ const KEY_TEXT: Record<Sort, (q: string) => RawBuilder<string>[]> = {
   recent: () => [sql`s.approved_at::text`, sql`s.id::text`],
   relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.id::text`],
 };
+// What each cast accepts, checked before a cursor reaches SQL (a forged one gets a 400, not a 500).
+const KEY_FORMATS: Record<string, { test(value: string): boolean }> = {
+  boolean: /^(?:true|false)$/,
+  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/,
+  bigint: /^[1-9]\d{0,17}$/,
+  real: /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/,
+  // PostgreSQL text cannot hold NUL; anything else is just compared.
+  text: { test: (v) => !v.includes(String.fromCharCode(0)) },
+};
 const KEY_CASTS: Record<Sort, string[]> = {
   new: ["boolean", "timestamptz", "bigint"],
   az: ["boolean", "text", "bigint"],
@@ -75,7 +84,9 @@ export function decodeCursor(sort: Sort, cursor: string): string[] | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (!Array.isArray(parsed) || parsed[0] !== sort) return undefined;
     const values = parsed.slice(1);
-    if (values.length !== KEY_CASTS[sort].length || !values.every((v) => typeof v === "string" && v.length <= 200)) return undefined;
+    const casts = KEY_CASTS[sort];
+    if (values.length !== casts.length) return undefined;
+    if (!values.every((v, i) => typeof v === "string" && v.length <= 200 && KEY_FORMATS[casts[i]!]!.test(v))) return undefined;
     return values as string[];
   } catch {
     return undefined;

@@ -25,11 +25,14 @@ export interface SnapshotSummary {
   chainSha256: string;
 }
 
-/** The approved list as a CSV, ordered by id so the same list always gives the same bytes. */
+/**
+ * The approved list as a CSV in A–Z order, so the same list always gives the same bytes. Stored
+ * without its byte-order mark (a database driver may drop a leading BOM when it decodes text);
+ * the published file, and so its hash, starts with one.
+ */
 async function exportList(db: Db, letterId: number): Promise<{ content: string; rowCount: number }> {
-  const parts: string[] = [CSV_BOM, CSV_HEADER];
+  const parts: string[] = [CSV_HEADER];
   let rowCount = 0;
-  // Newest first is the list's own order; A–Z is stable for the same set of names.
   for await (const item of eachPublic(db, letterId, { sort: "az" }, 2000)) {
     parts.push(csvRow(item));
     rowCount += 1;
@@ -48,7 +51,7 @@ export async function takeDailySnapshot(db: Db, letterId: number): Promise<Snaps
   const exists = await db.selectFrom("public_snapshots").select("day").where("letter_id", "=", letterId).where(sql<boolean>`day = ${day}::date`).executeTakeFirst();
   if (exists) return undefined;
   const { content, rowCount } = await exportList(db, letterId);
-  const contentSha = sha256(content);
+  const contentSha = sha256(CSV_BOM + content);
   return db.transaction().execute(async (trx) => {
     // Serialise writers of this letter's chain.
     await trx.selectFrom("letters").select("id").where("id", "=", letterId).forUpdate().executeTakeFirst();
@@ -103,6 +106,7 @@ export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotS
   }));
 }
 
+/** A day's published file (with its BOM), byte for byte what was hashed. */
 export async function snapshotContent(db: Db, letterId: number, day: string): Promise<string | undefined> {
   const row = await db
     .selectFrom("public_snapshots")
@@ -110,7 +114,7 @@ export async function snapshotContent(db: Db, letterId: number, day: string): Pr
     .where("letter_id", "=", letterId)
     .where(sql<boolean>`day = ${day}::date`)
     .executeTakeFirst();
-  return row?.content;
+  return row && CSV_BOM + row.content;
 }
 
 export interface ChainCheck {
@@ -129,7 +133,7 @@ export async function verifySnapshotChain(db: Db, letterId: number): Promise<Cha
     .execute();
   let previous: string | null = null;
   for (const row of rows) {
-    if (sha256(row.content) !== row.sha256) return { ok: false, problem: { day: row.day, reason: "the export does not match its hash" } };
+    if (sha256(CSV_BOM + row.content) !== row.sha256) return { ok: false, problem: { day: row.day, reason: "the export does not match its hash" } };
     if (row.previous_chain_sha256 !== previous) return { ok: false, problem: { day: row.day, reason: "the link to the previous day is broken" } };
     if (chainLink(previous, row.day, row.sha256, row.row_count) !== row.chain_sha256)
       return { ok: false, problem: { day: row.day, reason: "the chain hash does not match" } };

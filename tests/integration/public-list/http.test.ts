@@ -1,0 +1,319 @@
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshRollup } from "../../../app/domain/public-list/rollup.server";
+import { takeDailySnapshot } from "../../../app/domain/public-list/snapshots.server";
+import { setupTestDatabase } from "../../support/db";
+import { addLabel, seedSignatures } from "../../support/public-list";
+import { startTestServer, type TestServer } from "../../support/server";
+import { registerCurrentLetter } from "../../support/signatures";
+
+const t = setupTestDatabase();
+let server: TestServer;
+let letter: { letterId: number; versionId: number };
+let seeded: Awaited<ReturnType<typeof seedSignatures>>;
+let today: string;
+
+const NOT_PUBLIC = ["unconfirmed", "pending", "rejected", "withdrawn", "quarantined"];
+
+beforeAll(async () => {
+  letter = await registerCurrentLetter(t.db);
+  const label = await addLabel(t.db, "Warp Records", `warp-${Date.now()}.test`);
+  seeded = await seedSignatures(t.db, letter, [
+    ...Array.from({ length: 30 }, (_, i) => ({ name: `Public Artist ${i}`, country: i % 2 ? "FR" : "GB", approvedSecondsAgo: i * 7000 })),
+    { name: "Warp Records", kind: "label" as const, labelId: label, role: "other" },
+    { name: "Aphex Twin", kind: "roster" as const, labelId: label, identityCheck: "Reply from management" },
+    { name: "@Risky Name", approvedSecondsAgo: 5 },
+    { name: "=HYPERLINK Name", approvedSecondsAgo: 6 },
+    { name: 'Quote "Unquote", Esq.', approvedSecondsAgo: 7 },
+    { name: "Featured Star", featured: true },
+    ...NOT_PUBLIC.flatMap((state) => [{ name: `Hidden ${state} one`, state }, { name: `Hidden ${state} two`, state }]),
+  ]);
+  await refreshRollup(t.db, letter.letterId);
+  const snapshot = await takeDailySnapshot(t.db, letter.letterId);
+  today = snapshot!.day;
+  server = await startTestServer(t.database, { APP_URL: "http://letters.test" });
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers });
+const approved = () => seeded.filter((s) => s.state === "approved");
+
+function publicPaths() {
+  return [
+    "/",
+    "/signatures",
+    "/signatures?q=public%20artist&country=FR",
+    "/signatures?sort=az",
+    "/press",
+    "/api/v1/signatures",
+    "/api/v1/signatures?kind=roster",
+    "/api/v1/stats",
+    "/signatures.csv",
+    "/signatures.atom",
+    "/badge.svg",
+    "/embed",
+    "/og/letter.svg",
+    "/og/signatures.svg",
+    "/press/snapshots.json",
+    `/press/snapshots/${today}.csv`,
+  ];
+}
+
+describe("caching", () => {
+  it("sends Cache-Control and an ETag on every public GET, and a 304 without a body when the ETag matches", async () => {
+    for (const path of publicPaths()) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      const cacheControl = res.headers.get("cache-control") ?? "";
+      if (path.startsWith("/press/snapshots/")) expect(cacheControl, path).toContain("immutable");
+      else for (const part of ["public", "s-maxage=30", "stale-while-revalidate=60", "stale-if-error=86400"]) expect(cacheControl, path).toContain(part);
+      const etag = res.headers.get("etag");
+      expect(etag, path).toBeTruthy();
+      await res.arrayBuffer();
+      const again = await get(path, { "If-None-Match": etag! });
+      expect(again.status, path).toBe(304);
+      expect(await again.text(), path).toBe("");
+      expect(again.headers.get("etag"), path).toBe(etag);
+    }
+  });
+
+  it("changes the ETag when the list changes, so a stale copy is replaced", async () => {
+    const before = await get("/api/v1/signatures?q=newcomer");
+    const etag = before.headers.get("etag")!;
+    expect(((await before.json()) as { data: unknown[] }).data).toHaveLength(0);
+    const [added] = await seedSignatures(t.db, letter, [{ name: "Newcomer Band" }]);
+    const after = await get("/api/v1/signatures?q=newcomer", { "If-None-Match": etag });
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { data: { name: string }[] }).data.map((d) => d.name)).toEqual(["Newcomer Band"]);
+    await t.db.deleteFrom("signatures").where("id", "=", added!.id).execute();
+    await refreshRollup(t.db, letter.letterId);
+  });
+
+  it("gives the same page the same ETag although each response has its own CSP nonce", async () => {
+    const [a, b] = [await get("/press"), await get("/press")];
+    const nonce = (html: string) => /nonce="([^"]+)"/.exec(html)?.[1];
+    expect(nonce(await a.text())).not.toBe(nonce(await b.text()));
+    expect(a.headers.get("etag")).toBe(b.headers.get("etag"));
+  });
+});
+
+describe("privacy", () => {
+  it("never lets an email, IP hash, private name or unapproved name out through any public answer", async () => {
+    const bodies: [string, string][] = [];
+    for (const path of publicPaths()) bodies.push([path, await (await get(path)).text()]);
+    // Every page of the list and of the API, by their own next links.
+    for (let path: string | null = "/api/v1/signatures?limit=7"; path; ) {
+      const res = await get(path);
+      const text = await res.text();
+      bodies.push([path, text]);
+      const next = (JSON.parse(text) as { links: { next: string | null } }).links.next;
+      path = next ? next.replace("http://letters.test", "") : null;
+    }
+    for (let path: string | null = "/signatures?limit=9"; path; ) {
+      const html: string = await (await get(path)).text();
+      bodies.push([path, html]);
+      const next: string | undefined = /<a[^>]*href="([^"]+)"[^>]*rel="next"/.exec(html)?.[1];
+      path = next ? next.replace(/&amp;/g, "&") : null;
+    }
+    expect(bodies.length).toBeGreaterThan(publicPaths().length + 3);
+    for (const [path, body] of bodies) {
+      expect(body, path).not.toContain("private-mail.test");
+      for (const s of seeded) {
+        expect(body, `${path}: ${s.email}`).not.toContain(s.email);
+        expect(body, `${path}: ip hash`).not.toContain(s.ipHash);
+        expect(body, `${path}: private name`).not.toContain(s.privateName);
+        if (s.state !== "approved") expect(body, `${path}: ${s.name}`).not.toContain(s.name);
+      }
+    }
+    for (const line of server.logs) expect(JSON.stringify(line)).not.toContain("private-mail.test");
+  });
+});
+
+describe("JSON API", () => {
+  it("pages through exactly the approved names, open to any origin", async () => {
+    const names: string[] = [];
+    for (let path: string | null = "/api/v1/signatures?limit=4&sort=az"; path; ) {
+      const res = await get(path, { Origin: "https://newsroom.example" });
+      expect(res.headers.get("access-control-allow-origin")).toBe("*");
+      const body = (await res.json()) as { data: { name: string; badges: string[] }[]; links: { next: string | null } };
+      names.push(...body.data.map((d) => d.name));
+      path = body.links.next?.replace("http://letters.test", "") ?? null;
+    }
+    expect(names.slice().sort()).toEqual(approved().map((s) => s.name).sort());
+    expect(names[0]).toBe("Featured Star");
+    const preflight = await fetch(`${server.url}/api/v1/stats`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://newsroom.example", "Access-Control-Request-Method": "GET" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("GET");
+  });
+
+  it("gives the figures by kind, country and day, and when they were updated", async () => {
+    const stats = (await (await get("/api/v1/stats")).json()) as {
+      total: number;
+      byKind: Record<string, number>;
+      byCountry: { country: string; count: number }[];
+      perDay: { cumulative: number }[];
+      updatedAt: string;
+    };
+    expect(stats.total).toBe(approved().length);
+    expect(stats.byKind).toEqual({ artist: approved().length - 2, label: 1, roster: 1 });
+    expect(stats.byCountry.find((c) => c.country === "FR")?.count).toBe(15);
+    expect(stats.perDay.at(-1)?.cumulative).toBe(approved().length);
+    expect(Date.now() - Date.parse(stats.updatedAt)).toBeLessThan(120_000);
+  });
+
+  it("answers a bad query with 400 and a message per field, never a 500", async () => {
+    const res = await get("/api/v1/signatures?kind=robot&limit=0&country=ZZ");
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; fields: Record<string, string> };
+    expect(body.error).toBe("invalid_query");
+    expect(Object.keys(body.fields).sort()).toEqual(["country", "kind", "limit"]);
+    const cursor = Buffer.from(JSON.stringify(["az", "x", "y", "z"])).toString("base64url");
+    const wrongOrder = await get(`/api/v1/signatures?after=${cursor}`);
+    expect(wrongOrder.status).toBe(400);
+    const forged = Buffer.from(JSON.stringify(["new", "true", "not a date", "1"])).toString("base64url");
+    expect((await get(`/api/v1/signatures?after=${forged}`)).status).toBe(400);
+  });
+});
+
+describe("CSV", () => {
+  it("streams the same rows as the JSON, with a BOM, CRLF lines and formulas defused", async () => {
+    const res = await get("/signatures.csv?sort=az");
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="signatures-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes.slice(3));
+    const lines = text.split("\r\n");
+    expect(lines[0]).toBe("name,kind,role,country,label,signed_on,approved_at,featured,badges");
+    expect(lines.at(-1)).toBe("");
+    const rows = lines.slice(1, -1);
+    expect(rows).toHaveLength(approved().length);
+    expect(text).toContain(`"'@Risky Name"`);
+    expect(text).toContain(`"'=HYPERLINK Name"`);
+    expect(text).toContain(`"Quote ""Unquote"", Esq."`);
+    expect(text).toContain(`"Aphex Twin","roster","musician","GB","Warp Records"`);
+    const json = (await (await get("/api/v1/signatures?sort=az&limit=200")).json()) as { data: { name: string }[] };
+    const csvNames = rows.map((r) => /^"'?((?:[^"]|"")*)"/.exec(r)![1]!.replace(/""/g, '"'));
+    expect(csvNames).toEqual(json.data.map((d) => d.name));
+  });
+
+  it("applies the same filters, and refuses bad ones with a message", async () => {
+    const text = await (await get("/signatures.csv?country=FR")).text();
+    expect(text.split("\r\n").slice(1, -1)).toHaveLength(15);
+    const bad = await get("/signatures.csv?country=Narnia");
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("country: Choose a country from the list");
+  });
+});
+
+describe("pages", () => {
+  it("shows a message next to a bad filter, keeps the good ones, and still lists names", async () => {
+    const res = await get("/signatures?q=public&kind=robot&country=XX");
+    expect(res.status).toBe(400);
+    const html = (await res.text()).replace(/<!-- -->/g, "");
+    expect(html).toMatch(/id="kind-error"[^>]*><p>Choose a kind from the list<\/p>/);
+    expect(html).toMatch(/id="country-error"[^>]*><p>Choose a country from the list<\/p>/);
+    expect(html).toContain("Public Artist");
+    expect(html).toContain('value="public"');
+  });
+
+  it("starts again from the first page, with a message, when a page link is broken", async () => {
+    const res = await get(`/signatures?after=${Buffer.from('["new","x"]').toString("base64url")}`);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("That page link is out of date or broken, so here is the first page.");
+    expect(html).toContain("Featured Star");
+  });
+
+  it.each(["/signatures?q=%00%01", `/signatures?q=${"a".repeat(101)}`, "/signatures?limit=abc", "/signatures?sort=DROP%20TABLE", "/signatures?label=-1"])(
+    "never answers %s with a 500",
+    async (path) => {
+      const res = await get(path);
+      expect(res.status).toBeLessThan(500);
+    },
+  );
+
+  it("shows each name's role, country, label and the marks that say how it was checked", async () => {
+    const html = (await (await get("/signatures?q=aphex")).text()).replace(/<!-- -->/g, "");
+    expect(html).toContain("Aphex Twin");
+    expect(html).toContain("via Warp Records");
+    expect(html).toContain("Via Warp Records");
+    expect(html).toContain("Identity checked");
+  });
+
+  it("shows the totals by kind on the letter page and the list", async () => {
+    for (const path of ["/", "/signatures"]) {
+      const html = (await (await get(path)).text()).replace(/<!-- -->/g, "");
+      expect(html, path).toContain(`data-testid="approved-count">${approved().length}<`);
+      expect(html, path).toContain('data-testid="count-labels">1<');
+      expect(html, path).toContain('data-testid="count-roster">1<');
+      expect(html, path).toMatch(/updated at \d\d:\d\d:\d\d UTC/);
+    }
+  });
+
+  it("draws the chart as SVG with a text summary and the figures in a table", async () => {
+    const html = (await (await get("/press")).text()).replace(/<!-- -->/g, "");
+    expect(html).toMatch(/<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-caption chart-desc"/);
+    expect(html).toContain(`${approved().length} names approved between`);
+    expect(html).toContain("The figures behind the chart");
+  });
+
+  it("lets other sites frame the widget, and nothing else", async () => {
+    const widget = await get("/embed");
+    expect(widget.headers.get("x-frame-options")).toBeNull();
+    expect(widget.headers.get("content-security-policy")).toContain("frame-ancestors *");
+    expect(await widget.text()).toContain(`${approved().length}</span> names approved`);
+    const page = await get("/signatures");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+
+  it("publishes link-preview cards and a count badge with the live count", async () => {
+    const html = await (await get("/signatures")).text();
+    expect(html).toContain('<meta property="og:image" content="http://letters.test/og/signatures.svg"/>');
+    expect(html).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    const card = await get("/og/letter.svg");
+    expect(card.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+    expect(await card.text()).toContain(`>${approved().length}<`);
+    expect(await (await get("/badge.svg")).text()).toContain(`>${approved().length}<`);
+    expect((await get("/og/nothing.svg")).status).toBe(404);
+  });
+
+  it("feeds the newest approvals as Atom", async () => {
+    const res = await get("/signatures.atom");
+    expect(res.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
+    const xml = await res.text();
+    expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true);
+    const titles = [...xml.matchAll(/<entry>[\s\S]*?<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+    expect(titles).toHaveLength(approved().length);
+    // Newest approval first, featured or not.
+    expect(titles[0]).toBe("Public Artist 0");
+    expect(xml).toContain("<title>Quote &quot;Unquote&quot;, Esq.</title>");
+  });
+});
+
+describe("snapshots", () => {
+  it("publishes the day's export with a hash anyone can check", async () => {
+    const html = await (await get("/press")).text();
+    const index = (await (await get("/press/snapshots.json")).json()) as { data: { day: string; sha256: string; chainSha256: string; rowCount: number }[] };
+    const [snapshot] = index.data;
+    expect(snapshot).toMatchObject({ day: today, rowCount: approved().length });
+    expect(html).toContain(snapshot!.sha256);
+    expect(html).toContain(snapshot!.chainSha256);
+    const bytes = Buffer.from(await (await get(`/press/snapshots/${today}.csv`)).arrayBuffer());
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(snapshot!.sha256);
+    expect((await get("/press/snapshots/1999-01-01.csv")).status).toBe(404);
+    expect((await get("/press/snapshots/not-a-day.csv")).status).toBe(404);
+    // A second call the same day takes nothing new.
+    expect(await takeDailySnapshot(t.db, letter.letterId)).toBeUndefined();
+    const count = await t.db.selectFrom("public_snapshots").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    expect(count.n).toBe(1);
+  });
+});
