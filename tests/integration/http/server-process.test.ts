@@ -37,6 +37,11 @@ describe("the server process", () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Stop running ICE recruitment ads on Spotify");
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      // The public counts were refreshed and the day's snapshot taken before it listened.
+      const stats = (await (await fetch(`${url}/api/v1/stats`)).json()) as { total: number; updatedAt: string | null };
+      expect(stats).toMatchObject({ total: 0, updatedAt: expect.any(String) });
+      const snapshots = (await (await fetch(`${url}/press/snapshots.json`)).json()) as { data: { rowCount: number }[] };
+      expect(snapshots.data).toEqual([expect.objectContaining({ rowCount: 0 })]);
 
       if (!process.env.DATABASE_URL) {
         // A second process on the same folder is refused while the first runs.
@@ -49,7 +54,7 @@ describe("the server process", () => {
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
       const lines = server.stdout().trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
-      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["letter version in force", "listening", "stopped"]));
+      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["letter version in force", "daily snapshot taken", "public counts reconciled: no drift", "listening", "stopped"]));
       expect(lines.at(-1)?.msg).toBe("stopped");
       if (!process.env.DATABASE_URL) expect(existsSync(path.join(dataDir, "owner.lock"))).toBe(false);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
