@@ -132,9 +132,18 @@ export function PlainField({
   ...input
 }: { id: string; label: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
   return (
+    <PlainShell id={id} label={label} error={error}>
+      <input id={id} name={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`} />
+    </PlainShell>
+  );
+}
+
+/** Label, control and message for fields outside conform. */
+function PlainShell({ id, label, error, children }: { id: string; label: ReactNode; error?: string | null; children: ReactNode }) {
+  return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`} />
+      {children}
       <div className="field-errors" id={`${id}-error`} aria-live="polite">
         {error ? <p>{error}</p> : null}
       </div>
@@ -159,8 +168,7 @@ export function PlainSelect({
   all?: string;
 }) {
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <PlainShell id={id} label={label} error={error}>
       <select id={id} name={id} defaultValue={value ?? ""} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`}>
         {all ? <option value="">{all}</option> : null}
         {options.map(([optionValue, optionLabel]) => (
@@ -169,9 +177,6 @@ export function PlainSelect({
           </option>
         ))}
       </select>
-      <div className="field-errors" id={`${id}-error`} aria-live="polite">
-        {error ? <p>{error}</p> : null}
-      </div>
-    </div>
+    </PlainShell>
   );
 }
