@@ -7,6 +7,7 @@ import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../app/do
 import { pruneRateLimits } from "../app/domain/abuse/rate-limit.server";
 import { sendQueueDigest } from "../app/domain/moderation/digest.server";
 import { publicListTick } from "../app/domain/public-list/maintenance.server";
+import { refreshRollup } from "../app/domain/public-list/rollup.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
 import { createApp } from "./app";
 import { boot, onShutdown } from "./boot";
@@ -31,10 +32,12 @@ const maintenance = setInterval(() => {
 }, 600_000);
 maintenance.unref();
 
-// The public counts: refreshed at start-up, then every PUBLIC_REFRESH_SECONDS.
+// The public counts: refreshed before serving, then every PUBLIC_REFRESH_SECONDS, which also
+// reconciles daily and takes the day's snapshot (the first tick runs once the server listens, so a
+// new day's export never delays start-up).
 const refreshPublicList = () =>
   publicListTick(database.db, letter.letterId, log).catch((error: unknown) => log.error({ err: error }, "public list refresh failed"));
-await refreshPublicList();
+await refreshRollup(database.db, letter.letterId);
 const publicRefresh = setInterval(refreshPublicList, env.PUBLIC_REFRESH_SECONDS * 1000);
 publicRefresh.unref();
 
@@ -46,6 +49,7 @@ const server = app.listen(env.PORT, env.HOST, () => {
   const port = typeof address === "object" && address ? address.port : env.PORT;
   const host = env.HOST === "0.0.0.0" ? "localhost" : env.HOST;
   log.info({ url: `http://${host}:${port}`, startupMs: Date.now() - started, backend: database.backend }, "listening");
+  void refreshPublicList();
 });
 server.keepAliveTimeout = 5_000;
 

@@ -216,6 +216,9 @@ export async function* eachPublic(db: Db, letterId: number, query: ListQuery, ba
     yield* page.items;
     if (!page.next) return;
     after = page.next;
+    // Let other requests in between batches: on PGlite (one connection, queries on this thread) a
+    // long export would otherwise take the connection back before any waiting request was read.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -37,11 +37,12 @@ describe("the server process", () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("Stop running ICE recruitment ads on Spotify");
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
-      // The public counts were refreshed and the day's snapshot taken before it listened.
+      // The public counts were refreshed before it listened; the day's snapshot follows at once.
       const stats = (await (await fetch(`${url}/api/v1/stats`)).json()) as { total: number; updatedAt: string | null };
       expect(stats).toMatchObject({ total: 0, updatedAt: expect.any(String) });
-      const snapshots = (await (await fetch(`${url}/press/snapshots.json`)).json()) as { data: { rowCount: number }[] };
-      expect(snapshots.data).toEqual([expect.objectContaining({ rowCount: 0 })]);
+      await expect
+        .poll(async () => ((await (await fetch(`${url}/press/snapshots.json`)).json()) as { data: { rowCount: number }[] }).data, { timeout: 20_000 })
+        .toEqual([expect.objectContaining({ rowCount: 0 })]);
 
       if (!process.env.DATABASE_URL) {
         // A second process on the same folder is refused while the first runs.
