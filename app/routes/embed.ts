@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadLetterPage } from "~/domain/letter/page.server";
+import { CURRENT_LETTER, getCurrentLetter } from "~/domain/letter/letter.server";
 import { loadTotals } from "~/domain/public-list/page.server";
 import { publicResource } from "~/domain/public-list/http.server";
 import { escapeXml, formatCount } from "~/domain/public-list/svg";
@@ -11,7 +11,7 @@ import { escapeXml, formatCount } from "~/domain/public-list/svg";
  */
 export async function loader({ context }: LoaderFunctionArgs) {
   const base = context.env.APP_URL;
-  const [letter, totals] = await Promise.all([loadLetterPage(context.db), loadTotals(context.db)]);
+  const [letter, totals] = await Promise.all([getCurrentLetter(context.db, CURRENT_LETTER.slug), loadTotals(context.db)]);
   const title = escapeXml(letter?.title ?? "Countersign");
   const html = `<!doctype html>
 <html lang="en">
