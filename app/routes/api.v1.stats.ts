@@ -4,6 +4,5 @@ import { publicJson } from "~/domain/public-list/http.server";
 
 // GET /api/v1/stats — the roll-up's figures and when they were refreshed.
 export async function loader({ context }: LoaderFunctionArgs) {
-  const { total, byKind, byCountry, perDay, byVersion, updatedAt } = await loadTotals(context.db);
-  return publicJson({ total, byKind, byCountry, perDay, byVersion, updatedAt });
+  return publicJson(await loadTotals(context.db));
 }

@@ -106,15 +106,18 @@ export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotS
   }));
 }
 
-/** A day's published file (with its BOM), byte for byte what was hashed. */
-export async function snapshotContent(db: Db, letterId: number, day: string): Promise<string | undefined> {
+/**
+ * A day's published file (with its BOM), byte for byte what was hashed, and its hashes. The day is
+ * compared as text, so a day that does not exist ("2026-02-31") is simply not found.
+ */
+export async function snapshotFile(db: Db, letterId: number, day: string) {
   const row = await db
     .selectFrom("public_snapshots")
-    .select("content")
+    .select(["content", "sha256", "chain_sha256"])
     .where("letter_id", "=", letterId)
-    .where(sql<boolean>`day = ${day}::date`)
+    .where(sql<boolean>`day::text = ${day}`)
     .executeTakeFirst();
-  return row && CSV_BOM + row.content;
+  return row && { content: CSV_BOM + row.content, sha256: row.sha256, chainSha256: row.chain_sha256 };
 }
 
 export interface ChainCheck {

@@ -311,6 +311,7 @@ describe("snapshots", () => {
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(snapshot!.sha256);
     expect((await get("/press/snapshots/1999-01-01.csv")).status).toBe(404);
     expect((await get("/press/snapshots/not-a-day.csv")).status).toBe(404);
+    expect((await get("/press/snapshots/2026-02-31.csv")).status).toBe(404);
     // A second call the same day takes nothing new.
     expect(await takeDailySnapshot(t.db, letter.letterId)).toBeUndefined();
     const count = await t.db.selectFrom("public_snapshots").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CSV_BOM } from "../../../app/domain/public-list/csv";
-import { chainLink, listSnapshots, snapshotContent, takeDailySnapshot, verifySnapshotChain } from "../../../app/domain/public-list/snapshots.server";
+import { chainLink, listSnapshots, snapshotFile, takeDailySnapshot, verifySnapshotChain } from "../../../app/domain/public-list/snapshots.server";
 import { setupTestDatabase } from "../../support/db";
 import { seedSignatures } from "../../support/public-list";
 import { registerCurrentLetter } from "../../support/signatures";
@@ -40,7 +40,7 @@ describe("daily snapshots", () => {
 
     const taken = await takeDailySnapshot(t.db, letter.letterId);
     expect(taken).toMatchObject({ rowCount: 1, previousChainSha256: chainLink(null, day0, yesterdaySha, 1) });
-    const published = await snapshotContent(t.db, letter.letterId, taken!.day);
+    const published = (await snapshotFile(t.db, letter.letterId, taken!.day))?.content;
     expect(published!.startsWith(CSV_BOM)).toBe(true);
     expect(sha(published!)).toBe(taken!.sha256);
     expect(published).toContain('"First Day Signer"');
