@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
   { ignores: ["build/", "public/build/", "node_modules/", ".data/", ".cache/", ".tmp/", "email-preview/"] },
@@ -29,4 +30,5 @@ export default tseslint.config(
     files: ["scripts/**", "bench/**", "db/migrate.ts", "db/codegen.ts", "db/seed.ts", ".ci/**"],
     rules: { "no-console": "off" },
   },
+  prettier,
 );

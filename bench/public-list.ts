@@ -45,31 +45,254 @@ execFileSync(process.execPath, ["scripts/build-if-needed.mjs"], { stdio: "inheri
 // Names: a seeded PRNG over word lists with accents, so trigram search has real work to do.
 
 const FIRST = [
-  "José", "Zoë", "Björk", "Sigur", "Søren", "Chloé", "Émilie", "Ólafur", "João", "Łukasz", "Maëlle", "Renée", "Anaïs", "Ingrid",
-  "Nils", "Ana", "María", "Lucía", "Carlos", "Javier", "Pablo", "Mateo", "Sofía", "Valentina", "Camila", "Diego", "Andrés",
-  "Fatima", "Amara", "Kwame", "Chidi", "Aisha", "Yusuf", "Omar", "Layla", "Noor", "Hiroshi", "Yuki", "Haruto", "Min-jun",
-  "Seo-yeon", "Wei", "Mei", "Arjun", "Priya", "Ravi", "Anya", "Dmitri", "Olga", "Katarzyna", "Piotr", "Jan", "Eva", "Lena",
-  "Jonas", "Felix", "Hannah", "Lukas", "Marta", "Giulia", "Marco", "Luca", "Francesca", "Sean", "Siobhán", "Aoife", "Niamh",
-  "Liam", "Olivia", "Emma", "Noah", "James", "Sarah", "David", "Michael", "Laura", "Thomas", "Daniel", "Grace", "Ruby", "Oscar",
+  "José",
+  "Zoë",
+  "Björk",
+  "Sigur",
+  "Søren",
+  "Chloé",
+  "Émilie",
+  "Ólafur",
+  "João",
+  "Łukasz",
+  "Maëlle",
+  "Renée",
+  "Anaïs",
+  "Ingrid",
+  "Nils",
+  "Ana",
+  "María",
+  "Lucía",
+  "Carlos",
+  "Javier",
+  "Pablo",
+  "Mateo",
+  "Sofía",
+  "Valentina",
+  "Camila",
+  "Diego",
+  "Andrés",
+  "Fatima",
+  "Amara",
+  "Kwame",
+  "Chidi",
+  "Aisha",
+  "Yusuf",
+  "Omar",
+  "Layla",
+  "Noor",
+  "Hiroshi",
+  "Yuki",
+  "Haruto",
+  "Min-jun",
+  "Seo-yeon",
+  "Wei",
+  "Mei",
+  "Arjun",
+  "Priya",
+  "Ravi",
+  "Anya",
+  "Dmitri",
+  "Olga",
+  "Katarzyna",
+  "Piotr",
+  "Jan",
+  "Eva",
+  "Lena",
+  "Jonas",
+  "Felix",
+  "Hannah",
+  "Lukas",
+  "Marta",
+  "Giulia",
+  "Marco",
+  "Luca",
+  "Francesca",
+  "Sean",
+  "Siobhán",
+  "Aoife",
+  "Niamh",
+  "Liam",
+  "Olivia",
+  "Emma",
+  "Noah",
+  "James",
+  "Sarah",
+  "David",
+  "Michael",
+  "Laura",
+  "Thomas",
+  "Daniel",
+  "Grace",
+  "Ruby",
+  "Oscar",
 ];
 const LAST = [
-  "García", "Guðmundsdóttir", "Rós", "Müller", "Nørgaard", "O'Brien", "Jónsdóttir", "Fernández", "Kowalski", "Dubois",
-  "Lefèvre", "Novák", "Dvořák", "Rossi", "Silva", "Gonçalves", "Nakamura", "Kim", "Park", "Okafor", "Mensah", "Haddad",
-  "Petrović", "Ivanova", "Smith", "Jones", "Williams", "Brown", "Taylor", "Wilson", "Evans", "Thomas", "Johnson", "Martin",
-  "Bernard", "Moreau", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann", "Lindqvist", "Andersson",
-  "Johansson", "Hansen", "Larsen", "Virtanen", "Korhonen", "Yılmaz", "Kaya", "Demir", "López", "Martínez", "Rodríguez",
-  "Sánchez", "Pérez", "Gómez", "Díaz", "Herrera", "Castillo", "Singh", "Patel", "Sharma", "Chen", "Wang", "Li", "Zhang",
-  "Tanaka", "Suzuki", "Sato", "Nguyen", "Tran", "Adeyemi", "Abubakar", "Cohen", "Levi", "Murphy", "Kelly", "Walsh", "Byrne",
+  "García",
+  "Guðmundsdóttir",
+  "Rós",
+  "Müller",
+  "Nørgaard",
+  "O'Brien",
+  "Jónsdóttir",
+  "Fernández",
+  "Kowalski",
+  "Dubois",
+  "Lefèvre",
+  "Novák",
+  "Dvořák",
+  "Rossi",
+  "Silva",
+  "Gonçalves",
+  "Nakamura",
+  "Kim",
+  "Park",
+  "Okafor",
+  "Mensah",
+  "Haddad",
+  "Petrović",
+  "Ivanova",
+  "Smith",
+  "Jones",
+  "Williams",
+  "Brown",
+  "Taylor",
+  "Wilson",
+  "Evans",
+  "Thomas",
+  "Johnson",
+  "Martin",
+  "Bernard",
+  "Moreau",
+  "Schmidt",
+  "Schneider",
+  "Fischer",
+  "Weber",
+  "Wagner",
+  "Becker",
+  "Hoffmann",
+  "Lindqvist",
+  "Andersson",
+  "Johansson",
+  "Hansen",
+  "Larsen",
+  "Virtanen",
+  "Korhonen",
+  "Yılmaz",
+  "Kaya",
+  "Demir",
+  "López",
+  "Martínez",
+  "Rodríguez",
+  "Sánchez",
+  "Pérez",
+  "Gómez",
+  "Díaz",
+  "Herrera",
+  "Castillo",
+  "Singh",
+  "Patel",
+  "Sharma",
+  "Chen",
+  "Wang",
+  "Li",
+  "Zhang",
+  "Tanaka",
+  "Suzuki",
+  "Sato",
+  "Nguyen",
+  "Tran",
+  "Adeyemi",
+  "Abubakar",
+  "Cohen",
+  "Levi",
+  "Murphy",
+  "Kelly",
+  "Walsh",
+  "Byrne",
 ];
 const BAND_SUFFIX = ["Trio", "Quartet", "Collective", "Ensemble", "Sound System", "& the Night Shift", "Orchestra", "Band", "Project", "Experience"];
-const ADJECTIVES = ["Velvet", "Electric", "Silver", "Northern", "Midnight", "Golden", "Hollow", "Crimson", "Quiet", "Wild", "Paper", "Neon", "Broken", "Lunar", "Static", "Frozen", "Saint", "Blue"];
-const NOUNS = ["Harbour", "Lanterns", "Foxes", "Echoes", "Rivers", "Satellites", "Orchards", "Tides", "Wolves", "Pines", "Parade", "Machines", "Daughters", "Comets", "Ghosts", "Atlas", "Mirrors", "Caravan"];
+const ADJECTIVES = [
+  "Velvet",
+  "Electric",
+  "Silver",
+  "Northern",
+  "Midnight",
+  "Golden",
+  "Hollow",
+  "Crimson",
+  "Quiet",
+  "Wild",
+  "Paper",
+  "Neon",
+  "Broken",
+  "Lunar",
+  "Static",
+  "Frozen",
+  "Saint",
+  "Blue",
+];
+const NOUNS = [
+  "Harbour",
+  "Lanterns",
+  "Foxes",
+  "Echoes",
+  "Rivers",
+  "Satellites",
+  "Orchards",
+  "Tides",
+  "Wolves",
+  "Pines",
+  "Parade",
+  "Machines",
+  "Daughters",
+  "Comets",
+  "Ghosts",
+  "Atlas",
+  "Mirrors",
+  "Caravan",
+];
 const LABEL_SUFFIX = ["Records", "Recordings", "Music", "Sounds", "Audio"];
-const ROLES: [string, number][] = [["musician", 55], ["songwriter", 15], ["producer", 12], ["dj", 8], ["podcaster", 3], ["engineer", 5], ["other", 2]];
+const ROLES: [string, number][] = [
+  ["musician", 55],
+  ["songwriter", 15],
+  ["producer", 12],
+  ["dj", 8],
+  ["podcaster", 3],
+  ["engineer", 5],
+  ["other", 2],
+];
 const COUNTRIES: [string, number][] = [
-  ["US", 18], ["GB", 14], ["DE", 9], ["FR", 8], ["BR", 5], ["ES", 5], ["SE", 4], ["JP", 4], ["CA", 4], ["IT", 4], ["NO", 3],
-  ["MX", 3], ["AU", 3], ["NL", 3], ["IS", 2], ["KR", 2], ["PL", 2], ["NG", 2], ["AR", 2], ["IE", 1], ["DK", 1], ["FI", 1],
-  ["PT", 1], ["ZA", 1], ["IN", 1], ["TR", 1], ["CL", 1], ["CO", 1], ["GH", 1], ["NZ", 1],
+  ["US", 18],
+  ["GB", 14],
+  ["DE", 9],
+  ["FR", 8],
+  ["BR", 5],
+  ["ES", 5],
+  ["SE", 4],
+  ["JP", 4],
+  ["CA", 4],
+  ["IT", 4],
+  ["NO", 3],
+  ["MX", 3],
+  ["AU", 3],
+  ["NL", 3],
+  ["IS", 2],
+  ["KR", 2],
+  ["PL", 2],
+  ["NG", 2],
+  ["AR", 2],
+  ["IE", 1],
+  ["DK", 1],
+  ["FI", 1],
+  ["PT", 1],
+  ["ZA", 1],
+  ["IN", 1],
+  ["TR", 1],
+  ["CL", 1],
+  ["CO", 1],
+  ["GH", 1],
+  ["NZ", 1],
 ];
 for (const [code] of COUNTRIES) if (!COUNTRY_CODES.has(code)) throw new Error(`not a country code: ${code}`);
 
@@ -152,7 +375,11 @@ async function seed(db: Db, log: (line: string) => void): Promise<Seeded> {
   for (let i = 0; i < 20; i++) {
     const row = await db
       .insertInto("labels")
-      .values({ name: `${NOUNS[i % NOUNS.length]} ${LABEL_SUFFIX[i % LABEL_SUFFIX.length]} ${i}`, domain: `label${i}.example`, domain_verified_at: i % 3 === 0 ? null : sql<Date>`now()` })
+      .values({
+        name: `${NOUNS[i % NOUNS.length]} ${LABEL_SUFFIX[i % LABEL_SUFFIX.length]} ${i}`,
+        domain: `label${i}.example`,
+        domain_verified_at: i % 3 === 0 ? null : sql<Date>`now()`,
+      })
       .returning(sql<string>`id::text`.as("id"))
       .executeTakeFirstOrThrow();
     labelIds.push(row.id);
@@ -408,7 +635,9 @@ async function measure(backend: string, serverEnv: Record<string, string>, seede
     const pid = server.child.pid!;
     console.log(`server (${backend}) answered after ${startSeconds.toFixed(1)} s; idle RSS ${memory(pid).rss.toFixed(0)} MiB`);
     const deep = await deepCursor(url);
-    console.log(`deep cursor: ${deep.rowsDeep.toLocaleString("en-GB")} rows in via ${DEEP_PAGES} API pages of 200 (${deep.seconds.toFixed(1)} s, ${((deep.seconds * 1000) / DEEP_PAGES).toFixed(0)} ms a page)`);
+    console.log(
+      `deep cursor: ${deep.rowsDeep.toLocaleString("en-GB")} rows in via ${DEEP_PAGES} API pages of 200 (${deep.seconds.toFixed(1)} s, ${((deep.seconds * 1000) / DEEP_PAGES).toFixed(0)} ms a page)`,
+    );
 
     const endpoints: [label: string, path: string][] = [
       ["/signatures", "/signatures"],
@@ -423,14 +652,18 @@ async function measure(backend: string, serverEnv: Record<string, string>, seede
       ["/badge.svg", "/badge.svg"],
     ];
     const loadBefore = loadavg()[0]!;
-    console.log(`\n${backend}: ${ROWS.toLocaleString("en-GB")} approved signatures, ${WARMUP} warm-up, ${SERIAL} one at a time (c=1 p50), then ${REQUESTS} ${CONCURRENCY} at a time (p50…req/s); bytes: decoded body`);
+    console.log(
+      `\n${backend}: ${ROWS.toLocaleString("en-GB")} approved signatures, ${WARMUP} warm-up, ${SERIAL} one at a time (c=1 p50), then ${REQUESTS} ${CONCURRENCY} at a time (p50…req/s); bytes: decoded body`,
+    );
     const results: Result[] = [];
     for (const [label, path] of endpoints) results.push(await load(label, `${url}${path}`, 200));
     const stats = await fetch(`${url}/api/v1/stats`);
     await stats.arrayBuffer();
     results.push(await load("/api/v1/stats If-None-Match → 304", `${url}/api/v1/stats`, 304, { "If-None-Match": stats.headers.get("etag") ?? "" }));
     printTable(results);
-    console.log(`(1-minute load average on ${cpus} CPUs: ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after; more than ${cpus} means something else was competing)`);
+    console.log(
+      `(1-minute load average on ${cpus} CPUs: ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after; more than ${cpus} means something else was competing)`,
+    );
 
     const single304 = await revalidation(url);
     console.log(`\none 304 revalidation of /api/v1/stats (If-None-Match: ${single304.etag}): ${fmt(single304.ms)} ms`);
@@ -444,9 +677,7 @@ async function measure(backend: string, serverEnv: Record<string, string>, seede
       `server memory: VmRSS ${csv.before.rss.toFixed(0)} → ${csv.after.rss.toFixed(0)} MiB (highest sampled during the download ${csv.peakRss.toFixed(0)} MiB), ` +
         `VmHWM (peak since start) ${csv.before.hwm.toFixed(0)} → ${csv.after.hwm.toFixed(0)} MiB`,
     );
-    console.log(
-      `/api/v1/stats read one at a time during the download: ${csv.probe.n} reads, p50 ${fmt(csv.probe.p50)} ms, slowest ${fmt(csv.probe.max)} ms`,
-    );
+    console.log(`/api/v1/stats read one at a time during the download: ${csv.probe.n} reads, p50 ${fmt(csv.probe.p50)} ms, slowest ${fmt(csv.probe.max)} ms`);
     if (csv.rows !== ROWS) throw new Error(`the CSV had ${csv.rows} rows, not ${ROWS}`);
 
     const by = (label: string) => results.find((r) => r.label === label)!;

@@ -52,8 +52,12 @@ async function measure(label: string, runs: () => Promise<{ firstPageMs: number;
   const results = [];
   for (let i = 0; i < RUNS; i++) results.push(await runs());
   console.log(
-    `${label.padEnd(28)} first page ${median(results.map((r) => r.firstPageMs)).toFixed(0).padStart(5)} ms   ` +
-      `idle peak RSS ${median(results.map((r) => r.peakRssMiB)).toFixed(0).padStart(4)} MiB   (median of ${RUNS})`,
+    `${label.padEnd(28)} first page ${median(results.map((r) => r.firstPageMs))
+      .toFixed(0)
+      .padStart(5)} ms   ` +
+      `idle peak RSS ${median(results.map((r) => r.peakRssMiB))
+        .toFixed(0)
+        .padStart(4)} MiB   (median of ${RUNS})`,
   );
 }
 

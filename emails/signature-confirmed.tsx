@@ -24,9 +24,7 @@ export default function SignatureConfirmed(props: SignatureConfirmedProps) {
       <Text style={styles.text}>
         {`Your signature on “${props.letterTitle}” is confirmed. A moderator checks every name before it appears on the public list; you do not need to do anything else.`}
       </Text>
-      <Text style={styles.text}>
-        Keep this email. Its link is yours alone: use it to correct how your name appears, or to withdraw it at any time.
-      </Text>
+      <Text style={styles.text}>Keep this email. Its link is yours alone: use it to correct how your name appears, or to withdraw it at any time.</Text>
       <Button href={`${props.appUrl}/manage/${props.manageToken}`} style={styles.button}>
         Manage your signature
       </Button>

@@ -24,7 +24,11 @@ export function conditionalGet() {
       mode = res.statusCode === 200 && /\bpublic\b/.test(cacheControl) && !res.getHeader("etag") ? "hold" : "pass";
     };
     const toBuffer = (chunk: unknown, encoding?: unknown) =>
-      Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, (encoding as BufferEncoding) ?? "utf8") : Buffer.from(chunk as Uint8Array);
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : typeof chunk === "string"
+          ? Buffer.from(chunk, (encoding as BufferEncoding) ?? "utf8")
+          : Buffer.from(chunk as Uint8Array);
 
     res.write = function (chunk: unknown, ...rest: unknown[]) {
       decide();

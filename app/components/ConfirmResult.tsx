@@ -62,8 +62,8 @@ export function ConfirmResult({ data, confirmFields }: { data: ConfirmPageData; 
           <h1>Your signature is confirmed</h1>
           <SignatureSummary view={data.view} />
           <p>
-            What happens next: a moderator checks your name, usually within a day, and then it appears on the public list. We have
-            emailed you a private link to change your details or withdraw your name at any time.
+            What happens next: a moderator checks your name, usually within a day, and then it appears on the public list. We have emailed you a private link to
+            change your details or withdraw your name at any time.
           </p>
           <p>
             <Link to="/">Back to the letter</Link>

@@ -18,8 +18,8 @@ export function SignForm({ lastResult, letterVersion }: { lastResult: Submission
     <section className="sign" aria-labelledby="sign-heading">
       <h2 id="sign-heading">Add your name</h2>
       <p className="hint">
-        For artists, bands, producers, DJs, podcasters and everyone who makes the music. We email you a link to confirm, and a
-        moderator checks every name before it is published. Your email address is never shown.
+        For artists, bands, producers, DJs, podcasters and everyone who makes the music. We email you a link to confirm, and a moderator checks every name
+        before it is published. Your email address is never shown.
       </p>
       <Form method="post" {...getFormProps(form)} noValidate className="form">
         <input type="hidden" name="version" value={letterVersion} />

@@ -89,7 +89,12 @@ export function SelectField({
   return (
     <FieldShell meta={meta as FieldMetadata<unknown>} label={label}>
       {/* A tampered form may send a field twice: show no choice rather than an array. */}
-      <select {...props} key={props.key} defaultValue={typeof props.defaultValue === "string" ? props.defaultValue : ""} aria-describedby={describedBy(meta as FieldMetadata<unknown>, false)}>
+      <select
+        {...props}
+        key={props.key}
+        defaultValue={typeof props.defaultValue === "string" ? props.defaultValue : ""}
+        aria-describedby={describedBy(meta as FieldMetadata<unknown>, false)}
+      >
         <option value="">{placeholder}</option>
         {options.map(([value, text]) => (
           <option key={value} value={value}>
@@ -125,12 +130,7 @@ export function FormErrors({ errors }: { errors: string[] | undefined }) {
 }
 
 /** A single input with its label and error, for the small forms that do not use conform. */
-export function PlainField({
-  id,
-  label,
-  error,
-  ...input
-}: { id: string; label: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
+export function PlainField({ id, label, error, ...input }: { id: string; label: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
   return (
     <PlainShell id={id} label={label} error={error}>
       <input id={id} name={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`} />

@@ -63,8 +63,8 @@ export function Totals({ totals, headingLevel = 2 }: { totals: TotalsView; headi
         </div>
       </dl>
       <p className="count-note">
-        {totals.updatedAt ? <UpdatedAgo updatedAt={totals.updatedAt} /> : "Not counted yet"}. Every name is confirmed and
-        approved by moderators before it is counted.
+        {totals.updatedAt ? <UpdatedAgo updatedAt={totals.updatedAt} /> : "Not counted yet"}. Every name is confirmed and approved by moderators before it is
+        counted.
       </p>
     </section>
   );
@@ -77,9 +77,8 @@ export function CountChart({ perDay }: { perDay: { day: string; count: number; c
   const pad = { left: 56, right: 16, top: 16, bottom: 32 };
   const last = perDay.at(-1);
   const first = perDay[0];
-  const summary = last && first
-    ? `${number(last.cumulative)} names approved between ${formatDay(first.day)} and ${formatDay(last.day)}.`
-    : "No names approved yet.";
+  const summary =
+    last && first ? `${number(last.cumulative)} names approved between ${formatDay(first.day)} and ${formatDay(last.day)}.` : "No names approved yet.";
   if (!first || !last) {
     return (
       <figure className="chart">

@@ -18,7 +18,11 @@ const filterSchema = z.object({
   state: z.enum(Object.values(SIGNATURE_STATES) as [string, ...string[]]).catch("pending"),
   order: z.enum(["oldest", "newest"]).catch("oldest"),
   kind: z.enum(["artist", "label", "roster"]).optional().catch(undefined),
-  country: z.string().regex(/^[A-Z]{2}$/).optional().catch(undefined),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional()
+    .catch(undefined),
   role: z.enum(ROLES).optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
   flagged: z.literal("on").optional().catch(undefined),
@@ -28,10 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const filters = filterSchema.parse(params);
-  const [rows, counts] = await Promise.all([
-    listQueue(context.db, { ...filters, flagged: filters.flagged === "on" }),
-    countsByState(context.db),
-  ]);
+  const [rows, counts] = await Promise.all([listQueue(context.db, { ...filters, flagged: filters.flagged === "on" }), countsByState(context.db)]);
   return {
     user: { email: user.email, role: user.role },
     filters,
@@ -124,15 +125,18 @@ export default function ModerationQueue() {
               <Link to={`/admin/signatures/${row.id}`}>{row.displayName}</Link>
             </h2>
             <p className="hint">
-              {ROLE_LABELS[row.role as Role] ?? row.role} · {countryName(row.country)} · {row.kind} · signed{" "}
-              {row.createdAt.slice(0, 16).replace("T", " ")}
+              {ROLE_LABELS[row.role as Role] ?? row.role} · {countryName(row.country)} · {row.kind} · signed {row.createdAt.slice(0, 16).replace("T", " ")}
               {row.privateName ? ` · private name: ${row.privateName}` : ""}
               {row.email ? ` · ${row.email}` : ""}
             </p>
             <ul className="hints">
               {row.notable ? <li className="flag">Notable: needs an identity check{row.identityCheck ? " (done)" : ""}</li> : null}
               {row.sameName > 0 ? <li className="flag">Same name {row.sameName}× already approved or pending</li> : null}
-              {row.sameDomainDay >= CLUSTER_HINT ? <li className="flag">{row.sameDomainDay} from @{row.emailDomain} today</li> : null}
+              {row.sameDomainDay >= CLUSTER_HINT ? (
+                <li className="flag">
+                  {row.sameDomainDay} from @{row.emailDomain} today
+                </li>
+              ) : null}
               {row.sameIpDay >= CLUSTER_HINT ? <li className="flag">{row.sameIpDay} from this IP today</li> : null}
               {row.trending ? <li className="flag">Trending: its domain or IP is busy this hour</li> : null}
               {row.quarantineReason ? <li className="flag">Quarantined: {row.quarantineReason}</li> : null}

@@ -20,7 +20,11 @@ const optionalDate = z
 const bulkSchema = z.object({
   state: z.enum(["pending", "quarantined", "unconfirmed"]),
   emailDomain: z.string().trim().max(253).optional(),
-  ipHash: z.string().trim().regex(/^[0-9a-f]{32}$/, "An IP hash is 32 hex characters").optional(),
+  ipHash: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-f]{32}$/, "An IP hash is 32 hex characters")
+    .optional(),
   namePattern: z.string().trim().max(120).optional(),
   since: optionalDate,
   until: optionalDate,
@@ -73,8 +77,8 @@ export default function Bulk() {
       ) : null}
       {result?.step === "done" ? (
         <p className="notice" role="status">
-          Changed {result.changed} signature(s){result.skipped ? `; skipped ${result.skipped} notable name(s) without an identity check` : ""}. Every
-          change is in the audit log.
+          Changed {result.changed} signature(s){result.skipped ? `; skipped ${result.skipped} notable name(s) without an identity check` : ""}. Every change is
+          in the audit log.
         </p>
       ) : null}
       {result?.step === "confirm" ? (

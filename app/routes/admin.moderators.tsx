@@ -26,7 +26,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     await disableUser(context.db, id);
     return { error: null };
   }
-  const email = z.string().trim().max(254).pipe(z.email()).safeParse(form.get("email") ?? "");
+  const email = z
+    .string()
+    .trim()
+    .max(254)
+    .pipe(z.email())
+    .safeParse(form.get("email") ?? "");
   if (!email.success) return data({ error: "Enter a valid email address" }, { status: 400 });
   await addUser(context.db, email.data, "moderator");
   return { error: null };

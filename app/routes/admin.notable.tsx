@@ -33,7 +33,9 @@ export default function NotableNames() {
     <section className="page admin">
       <AdminNav email={user.email} role={user.role} />
       <h1>Notable names</h1>
-      <p className="hint">A signature with one of these names (case, accents and punctuation ignored) can be approved only after a moderator records how its identity was checked.</p>
+      <p className="hint">
+        A signature with one of these names (case, accents and punctuation ignored) can be approved only after a moderator records how its identity was checked.
+      </p>
       <ul>
         {names.map((n) => (
           <li key={n.key}>

@@ -15,9 +15,7 @@ export default function DevMailbox() {
   return (
     <section className="page">
       <h1>Dev mailbox</h1>
-      <p className="hint">
-        With no RESEND_API_KEY, every email Countersign sends lands here instead of in an inbox. Newest first.
-      </p>
+      <p className="hint">With no RESEND_API_KEY, every email Countersign sends lands here instead of in an inbox. Newest first.</p>
       {emails.length === 0 ? (
         <p>No emails yet.</p>
       ) : (

@@ -75,12 +75,12 @@ export default function ManageSignature() {
   return (
     <section className="page">
       <h1>Manage your signature</h1>
-      <p className="hint">On “{view.letterTitle}”. {stateText(view.state)}</p>
+      <p className="hint">
+        On “{view.letterTitle}”. {stateText(view.state)}
+      </p>
       {posted && "backToModeration" in posted ? (
         <p className="notice" role="status">
-          {posted.backToModeration
-            ? "Saved. Your new name goes back to a moderator before it appears again."
-            : "Saved."}
+          {posted.backToModeration ? "Saved. Your new name goes back to a moderator before it appears again." : "Saved."}
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} noValidate className="form">

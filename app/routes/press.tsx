@@ -22,9 +22,7 @@ export default function PressRoute() {
   return (
     <article className="press">
       <h1>For the press</h1>
-      <p className="lede">
-        How the names on this letter are checked, how many there are, and how to take the data away and prove later what the list said.
-      </p>
+      <p className="lede">How the names on this letter are checked, how many there are, and how to take the data away and prove later what the list said.</p>
 
       <h2>The numbers</h2>
       <Totals totals={totals} headingLevel={3} />
@@ -59,10 +57,12 @@ export default function PressRoute() {
         <li>An artist signs with their email address; nothing is shown yet.</li>
         <li>They confirm by opening the link we email them. Unconfirmed names are never shown or counted.</li>
         <li>
-          A moderator reviews every confirmed name before it appears. Well-known names need an identity check outside the site (a reply
-          from a known account or representative) before they can be approved.
+          A moderator reviews every confirmed name before it appears. Well-known names need an identity check outside the site (a reply from a known account or
+          representative) before they can be approved.
         </li>
-        <li>Labels prove they control an address at their own web domain before they sign or list artists; each listed artist is told and can confirm or withdraw.</li>
+        <li>
+          Labels prove they control an address at their own web domain before they sign or list artists; each listed artist is told and can confirm or withdraw.
+        </li>
         <li>Anyone can withdraw; their name leaves the list at once and their private details are deleted.</li>
         <li>Every decision is recorded in an audit log that cannot be edited.</li>
       </ol>
@@ -74,8 +74,7 @@ export default function PressRoute() {
           <a href="/signatures.csv">The whole approved list as CSV</a> (UTF-8; opens safely in spreadsheets)
         </li>
         <li>
-          <a href="/api/v1/signatures">JSON list</a> with filters and cursors, and <a href="/api/v1/stats">the figures as JSON</a>; open
-          to any site (CORS)
+          <a href="/api/v1/signatures">JSON list</a> with filters and cursors, and <a href="/api/v1/stats">the figures as JSON</a>; open to any site (CORS)
         </li>
         <li>
           <a href="/signatures.atom">Atom feed</a> of newly approved names
@@ -88,9 +87,9 @@ export default function PressRoute() {
 
       <h2>Daily snapshots</h2>
       <p>
-        Once a day we export the approved list and publish its SHA-256. Each day&apos;s chain hash is the SHA-256 of the previous
-        day&apos;s chain hash, the date, the export&apos;s hash and its row count, one per line: change any past export or drop a day and
-        every later chain hash changes. To check a download: <code>sha256sum signatures-DAY.csv</code>.
+        Once a day we export the approved list and publish its SHA-256. Each day&apos;s chain hash is the SHA-256 of the previous day&apos;s chain hash, the
+        date, the export&apos;s hash and its row count, one per line: change any past export or drop a day and every later chain hash changes. To check a
+        download: <code>sha256sum signatures-DAY.csv</code>.
       </p>
       {snapshots.length === 0 ? (
         <p>The first snapshot is taken when the list opens.</p>

@@ -18,4 +18,3 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     "X-Chain-SHA256": file.chainSha256,
   });
 }
-

@@ -94,11 +94,7 @@ export default function SignaturesRoute() {
             label="Order"
             value={query.sort}
             error={errors.sort}
-            options={[
-              ...(searching ? [["relevance", "Best match"] as const] : []),
-              ["new", "Newest first"],
-              ["az", "A to Z"],
-            ]}
+            options={[...(searching ? [["relevance", "Best match"] as const] : []), ["new", "Newest first"], ["az", "A to Z"]]}
           />
           <button type="submit" className="button">
             Show
@@ -124,9 +120,8 @@ export default function SignaturesRoute() {
             <li key={item.id} className={item.featured ? "featured" : undefined}>
               <span className="name">{item.name}</span>
               <span className="details">
-                {item.kind === "label" ? "Label" : ROLE_LABELS[item.role as Role] ?? item.role} · {countryName(item.country)}
-                {item.label && item.kind === "roster" ? ` · via ${item.label}` : ""} · signed{" "}
-                <time dateTime={item.signedOn}>{formatDay(item.signedOn)}</time>
+                {item.kind === "label" ? "Label" : (ROLE_LABELS[item.role as Role] ?? item.role)} · {countryName(item.country)}
+                {item.label && item.kind === "roster" ? ` · via ${item.label}` : ""} · signed <time dateTime={item.signedOn}>{formatDay(item.signedOn)}</time>
               </span>
               <Badges badges={item.badges} label={item.label} />
             </li>

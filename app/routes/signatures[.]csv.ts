@@ -14,7 +14,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) {
     const lines = Object.entries(parsed.errors).map(([field, message]) => `${field}: ${message}`);
-    return new Response(`${lines.join("\n")}\n`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=60" } });
+    return new Response(`${lines.join("\n")}\n`, {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=60" },
+    });
   }
   const query = { ...parsed.query, after: undefined, before: undefined, limit: undefined };
   const letterId = await requireLetterId(context.db);

@@ -9,8 +9,7 @@ export default function Signed() {
     <section className="page">
       <h1>Check your inbox</h1>
       <p>
-        If the address you gave can sign, an email is on its way to it with a link to confirm your signature. Your name is not
-        counted until you confirm it.
+        If the address you gave can sign, an email is on its way to it with a link to confirm your signature. Your name is not counted until you confirm it.
       </p>
       <p>
         The link works for 7 days. The email also holds an 8-character code: if you prefer not to click links, enter it on the{" "}

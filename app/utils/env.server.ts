@@ -47,60 +47,60 @@ const httpUrl = (name: string) =>
     .transform((v) => v.replace(/\/+$/, ""));
 
 const envShape = z.object({
-    APP_ENV: z.enum(["development", "test", "production"], {
+  APP_ENV: z
+    .enum(["development", "test", "production"], {
       error: "APP_ENV must be development, test or production",
-    }).default("development"),
-    DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),
-    DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 200, 10),
-    DATA_DIR: z.string().trim().min(1, "DATA_DIR must not be empty").default("./.data"),
-    PORT: port("PORT", 3000),
-    HOST: z.string().trim().min(1, "HOST must not be empty").default("127.0.0.1"),
-    APP_URL: httpUrl("APP_URL").optional(),
-    MAIL_FROM: z
-      .string()
-      .trim()
-      .regex(/^(?:[^<>]+ <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'MAIL_FROM must look like "Name <address@example.org>"')
-      .default("Countersign <letters@countersign.localhost>"),
-    RESEND_API_KEY: optionalString.refine((v) => v === undefined || v.startsWith("re_"), "RESEND_API_KEY must start with re_"),
-    RESEND_BASE_URL: httpUrl("RESEND_BASE_URL").optional(),
-    RESEND_WEBHOOK_SECRET: optionalString.refine(
-      (v) => v === undefined || v.startsWith("whsec_"),
-      "RESEND_WEBHOOK_SECRET must start with whsec_",
+    })
+    .default("development"),
+  DATABASE_URL: postgresUrl.optional().or(z.literal("").transform(() => undefined)),
+  DATABASE_POOL_SIZE: wholeNumber("DATABASE_POOL_SIZE", 1, 200, 10),
+  DATA_DIR: z.string().trim().min(1, "DATA_DIR must not be empty").default("./.data"),
+  PORT: port("PORT", 3000),
+  HOST: z.string().trim().min(1, "HOST must not be empty").default("127.0.0.1"),
+  APP_URL: httpUrl("APP_URL").optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>]+ <[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'MAIL_FROM must look like "Name <address@example.org>"')
+    .default("Countersign <letters@countersign.localhost>"),
+  RESEND_API_KEY: optionalString.refine((v) => v === undefined || v.startsWith("re_"), "RESEND_API_KEY must start with re_"),
+  RESEND_BASE_URL: httpUrl("RESEND_BASE_URL").optional(),
+  RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.startsWith("whsec_"), "RESEND_WEBHOOK_SECRET must start with whsec_"),
+  IP_HASH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, "IP_HASH_SECRET must be at least 32 characters"),
+  TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
     ),
-    IP_HASH_SECRET: optionalString.refine(
-      (v) => v === undefined || v.length >= 32,
-      "IP_HASH_SECRET must be at least 32 characters",
-    ),
-    TRUSTED_PROXIES: z
-      .string()
-      .trim()
-      .default("")
-      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
-    }).default("info"),
-    OUTBOX_WORKER: z.enum(["on", "off"], { error: "OUTBOX_WORKER must be on or off" }).default("on"),
-    EMAIL_RATE_LIMIT: z.coerce
-      .number({ error: "EMAIL_RATE_LIMIT must be a number" })
-      .positive("EMAIL_RATE_LIMIT must be more than 0")
-      .max(1000, "EMAIL_RATE_LIMIT must be at most 1000")
-      .default(5),
-    OUTBOX_BATCH_SIZE: wholeNumber("OUTBOX_BATCH_SIZE", 1, 100, 100),
-    OUTBOX_MAX_ATTEMPTS: wholeNumber("OUTBOX_MAX_ATTEMPTS", 1, Number.MAX_SAFE_INTEGER, 8),
-    OUTBOX_CLAIM_SECONDS: z.coerce
-      .number({ error: "OUTBOX_CLAIM_SECONDS must be a number" })
-      .min(1, "OUTBOX_CLAIM_SECONDS must be at least 1")
-      .default(60),
-    OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
-    MODERATION_DIGEST_HOURS: wholeNumber("MODERATION_DIGEST_HOURS", 1, 168, 6),
-    PUBLIC_REFRESH_SECONDS: wholeNumber("PUBLIC_REFRESH_SECONDS", 1, 30, 15),
-    PRESS_CONTACT: z
-      .string()
-      .trim()
-      .regex(/^[^\s@<>]+@[^\s@<>]+$/, "PRESS_CONTACT must be an email address")
-      .default("press@countersign.localhost"),
-    SHUTDOWN_TIMEOUT_MS: wholeNumber("SHUTDOWN_TIMEOUT_MS", 0, Number.MAX_SAFE_INTEGER, 10_000),
-  });
+    })
+    .default("info"),
+  OUTBOX_WORKER: z.enum(["on", "off"], { error: "OUTBOX_WORKER must be on or off" }).default("on"),
+  EMAIL_RATE_LIMIT: z.coerce
+    .number({ error: "EMAIL_RATE_LIMIT must be a number" })
+    .positive("EMAIL_RATE_LIMIT must be more than 0")
+    .max(1000, "EMAIL_RATE_LIMIT must be at most 1000")
+    .default(5),
+  OUTBOX_BATCH_SIZE: wholeNumber("OUTBOX_BATCH_SIZE", 1, 100, 100),
+  OUTBOX_MAX_ATTEMPTS: wholeNumber("OUTBOX_MAX_ATTEMPTS", 1, Number.MAX_SAFE_INTEGER, 8),
+  OUTBOX_CLAIM_SECONDS: z.coerce.number({ error: "OUTBOX_CLAIM_SECONDS must be a number" }).min(1, "OUTBOX_CLAIM_SECONDS must be at least 1").default(60),
+  OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
+  MODERATION_DIGEST_HOURS: wholeNumber("MODERATION_DIGEST_HOURS", 1, 168, 6),
+  PUBLIC_REFRESH_SECONDS: wholeNumber("PUBLIC_REFRESH_SECONDS", 1, 30, 15),
+  PRESS_CONTACT: z
+    .string()
+    .trim()
+    .regex(/^[^\s@<>]+@[^\s@<>]+$/, "PRESS_CONTACT must be an email address")
+    .default("press@countersign.localhost"),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber("SHUTDOWN_TIMEOUT_MS", 0, Number.MAX_SAFE_INTEGER, 10_000),
+});
 
 /** Every variable Countersign reads. */
 export const ENV_KEYS = Object.keys(envShape.shape);

@@ -9,7 +9,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("letters")
     .addColumn("id", "integer", (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn("slug", "text", (c) => c.notNull().unique().check(sql`slug ~ '^[a-z0-9-]{1,64}$'`))
+    .addColumn("slug", "text", (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`slug ~ '^[a-z0-9-]{1,64}$'`),
+    )
     .addColumn("opened_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("current_version_id", "integer")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
@@ -28,10 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint("letter_versions_letter_sha_key", ["letter_id", "sha256"])
     .execute();
 
-  await db.schema
-    .alterTable("letters")
-    .addForeignKeyConstraint("letters_current_version_fkey", ["current_version_id"], "letter_versions", ["id"])
-    .execute();
+  await db.schema.alterTable("letters").addForeignKeyConstraint("letters_current_version_fkey", ["current_version_id"], "letter_versions", ["id"]).execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

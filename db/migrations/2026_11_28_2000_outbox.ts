@@ -7,7 +7,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("email_batches")
     .addColumn("id", "uuid", (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn("state", "text", (c) => c.notNull().defaultTo("pending").check(sql`state in ('pending', 'sent', 'dead')`))
+    .addColumn("state", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("pending")
+        .check(sql`state in ('pending', 'sent', 'dead')`),
+    )
     .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("next_attempt_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn("claimed_by", "text")
@@ -25,15 +30,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("to_address", sql`citext`, (c) => c.notNull())
     // Null once sent: props may hold a one-time token that must not outlive its email.
     .addColumn("props", "jsonb")
-    .addColumn("idempotency_key", "text", (c) => c.notNull().unique().defaultTo(sql`'outbox-' || gen_random_uuid()`))
+    .addColumn("idempotency_key", "text", (c) =>
+      c
+        .notNull()
+        .unique()
+        .defaultTo(sql`'outbox-' || gen_random_uuid()`),
+    )
     .addColumn("state", "text", (c) =>
-      c.notNull().defaultTo("queued").check(sql`state in ('queued', 'batched', 'sent', 'suppressed', 'dead')`),
+      c
+        .notNull()
+        .defaultTo("queued")
+        .check(sql`state in ('queued', 'batched', 'sent', 'suppressed', 'dead')`),
     )
     .addColumn("batch_id", "uuid", (c) => c.references("email_batches.id").onDelete("set null"))
     .addColumn("provider_message_id", "text")
-    .addColumn("delivery_status", "text", (c) =>
-      c.check(sql`delivery_status in ('sent', 'delivered', 'delivery_delayed', 'bounced', 'complained', 'failed')`),
-    )
+    .addColumn("delivery_status", "text", (c) => c.check(sql`delivery_status in ('sent', 'delivered', 'delivery_delayed', 'bounced', 'complained', 'failed')`))
     .addColumn("delivery_updated_at", "timestamptz")
     .addColumn("last_error", "text")
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))

@@ -8,16 +8,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("letter_id", "integer", (c) => c.notNull().references("letters.id"))
     // The exact text the signer saw and signed.
     .addColumn("letter_version_id", "integer", (c) => c.notNull().references("letter_versions.id"))
-    .addColumn("kind", "text", (c) => c.notNull().defaultTo("artist").check(sql`kind in ('artist', 'label', 'roster')`))
-    .addColumn("state", "text", (c) =>
-      c.notNull().check(sql`state in ('unconfirmed', 'pending', 'approved', 'rejected', 'withdrawn', 'quarantined')`),
+    .addColumn("kind", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("artist")
+        .check(sql`kind in ('artist', 'label', 'roster')`),
     )
+    .addColumn("state", "text", (c) => c.notNull().check(sql`state in ('unconfirmed', 'pending', 'approved', 'rejected', 'withdrawn', 'quarantined')`))
     .addColumn("display_name", "text", (c) => c.notNull().check(sql`char_length(display_name) between 1 and 120`))
     .addColumn("name_key", "text", (c) => c.notNull())
     .addColumn("private_name", "text")
-    .addColumn("role", "text", (c) =>
-      c.notNull().check(sql`role in ('musician', 'songwriter', 'producer', 'dj', 'podcaster', 'engineer', 'other')`),
-    )
+    .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('musician', 'songwriter', 'producer', 'dj', 'podcaster', 'engineer', 'other')`))
     .addColumn("country", "char(2)", (c) => c.notNull())
     .addColumn("link", "text")
     .addColumn("comment", "text", (c) => c.check(sql`char_length(comment) <= 280`))

@@ -39,9 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("is_notable", "boolean", (c) => c.notNull().defaultTo(false))
     // How a moderator checked a notable name out of band; shown publicly as "identity checked".
     .addColumn("identity_check", "text")
-    .addColumn("rejection_reason", "text", (c) =>
-      c.check(sql`rejection_reason in ('fake', 'duplicate', 'not_eligible', 'offensive', 'other')`),
-    )
+    .addColumn("rejection_reason", "text", (c) => c.check(sql`rejection_reason in ('fake', 'duplicate', 'not_eligible', 'offensive', 'other')`))
     .addColumn("decision_note", "text")
     .addColumn("decided_by", "bigint", (c) => c.references("users.id"))
     .addColumn("decided_at", "timestamptz")

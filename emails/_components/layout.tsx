@@ -23,9 +23,7 @@ export function EmailLayout({
           <Text style={brand}>Countersign</Text>
           <Section>{children}</Section>
           <Hr style={hr} />
-          <Text style={footer}>
-            {reason} If this was not you, you can ignore this email: nothing is published without a confirmation.
-          </Text>
+          <Text style={footer}>{reason} If this was not you, you can ignore this email: nothing is published without a confirmation.</Text>
           <Text style={footer}>
             <Link href={appUrl} style={footerLink}>
               {appUrl.replace(/^https?:\/\//, "")}

@@ -63,11 +63,9 @@ async function withContext<T>(options: Parameters<Browser["newContext"]>[0], fn:
 async function waitForHydratedTotals(page: Page) {
   const time = page.locator(".count-card time");
   await time.waitFor({ timeout: 15_000 });
-  await page.waitForFunction(
-    (source) => new RegExp(source).test(document.querySelector(".count-card time")?.textContent?.trim() ?? ""),
-    AGO.source,
-    { timeout: 15_000 },
-  );
+  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector(".count-card time")?.textContent?.trim() ?? ""), AGO.source, {
+    timeout: 15_000,
+  });
   return time;
 }
 
@@ -126,22 +124,26 @@ async function tabUntil(page: Page, done: (el: NonNullable<Awaited<ReturnType<ty
 
 describe("the public pages in Chromium", () => {
   describe.each(WIDTHS)("axe at %i px wide", (width) => {
-    it.each(AXE_PAGES)("%s has no serious or critical violations", async (path) => {
-      await withContext({ viewport: { width, height: 900 } }, async (page) => {
-        const response = await page.goto(`${server.url}${path}`);
-        expect(response?.status()).toBe(path.includes("country=XX") ? 400 : 200);
-        await waitForHydratedTotals(page);
-        if (path.includes("country=XX")) await expect(page.locator("#country-error").textContent()).resolves.toContain("Choose a country");
-        if (path === "/press") {
-          expect(await page.locator("table.snapshots tbody tr").count()).toBe(1);
-          expect(await page.locator(".chart-svg").count()).toBe(1);
-          expect(await page.locator(".badge-glossary dt").count()).toBeGreaterThan(0);
-        }
-        const findings = await axeFindings(page);
-        const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
-        expect(blocking, `axe on ${path} at ${width} px:\n${describeFindings(blocking)}`).toEqual([]);
-      });
-    }, 60_000);
+    it.each(AXE_PAGES)(
+      "%s has no serious or critical violations",
+      async (path) => {
+        await withContext({ viewport: { width, height: 900 } }, async (page) => {
+          const response = await page.goto(`${server.url}${path}`);
+          expect(response?.status()).toBe(path.includes("country=XX") ? 400 : 200);
+          await waitForHydratedTotals(page);
+          if (path.includes("country=XX")) await expect(page.locator("#country-error").textContent()).resolves.toContain("Choose a country");
+          if (path === "/press") {
+            expect(await page.locator("table.snapshots tbody tr").count()).toBe(1);
+            expect(await page.locator(".chart-svg").count()).toBe(1);
+            expect(await page.locator(".badge-glossary dt").count()).toBeGreaterThan(0);
+          }
+          const findings = await axeFindings(page);
+          const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
+          expect(blocking, `axe on ${path} at ${width} px:\n${describeFindings(blocking)}`).toEqual([]);
+        });
+      },
+      60_000,
+    );
   });
 
   it("axe is really checking these pages: a planted fault is reported", async () => {
@@ -180,9 +182,7 @@ describe("the public pages in Chromium", () => {
 
       await page.waitForURL((url) => url.searchParams.get("q") === "bjork" && url.searchParams.get("kind") === "artist", { timeout: 15_000 });
       const names = page.locator('[data-testid="signature-list"] .name');
-      await expect
-        .poll(async () => (await names.allTextContents()).sort(), { timeout: 15_000 })
-        .toEqual(["Bjørk Hansen", "Björk Guðmundsdóttir"].sort());
+      await expect.poll(async () => (await names.allTextContents()).sort(), { timeout: 15_000 }).toEqual(["Bjørk Hansen", "Björk Guðmundsdóttir"].sort());
       expect(new URL(page.url()).searchParams.get("q")).toBe("bjork");
       // The form shows what was asked for.
       expect(await page.locator("#q").inputValue()).toBe("bjork");

@@ -42,10 +42,10 @@ export default async function setup(project: TestProject) {
   return async () => {
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
-    const { rows } = await client.query<{ datname: string }>(
-      `select datname from pg_database where datname = $1 or datname like $2`,
-      [template, `cs_t_${runId}_%`],
-    );
+    const { rows } = await client.query<{ datname: string }>(`select datname from pg_database where datname = $1 or datname like $2`, [
+      template,
+      `cs_t_${runId}_%`,
+    ]);
     for (const { datname } of rows) await client.query(`drop database if exists ${datname} with (force)`);
     await client.end();
   };

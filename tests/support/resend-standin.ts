@@ -16,11 +16,7 @@ import { parse as parseYaml } from "yaml";
  * protocol.
  */
 
-export type Fault =
-  | { kind: "429"; retryAfterSeconds: number }
-  | { kind: "500" }
-  | { kind: "422"; message?: string }
-  | { kind: "drop" };
+export type Fault = { kind: "429"; retryAfterSeconds: number } | { kind: "500" } | { kind: "422"; message?: string } | { kind: "drop" };
 
 export interface RecordedRequest {
   method: string;
@@ -158,8 +154,7 @@ function getValidators(): Validators {
   addFormats(ajv);
   ajv.addSchema(doc as object, SPEC_ID);
   const compile = (ref: string): ValidateFunction => ajv.compile({ $ref: `${SPEC_ID}${ref}` });
-  const bodyPointer = (route: Route) =>
-    pointer("paths", route, "post", "requestBody", "content", "application/json", "schema");
+  const bodyPointer = (route: Route) => pointer("paths", route, "post", "requestBody", "content", "application/json", "schema");
   validators = {
     body: {
       "/emails": compile(bodyPointer("/emails")),
@@ -201,11 +196,7 @@ function faultOutcome(fault: Exclude<Fault, { kind: "drop" }>): Outcome {
       );
     }
     case "500":
-      return errorOutcome(
-        500,
-        "internal_server_error",
-        "Internal server error. We are unable to process your request right now, please try again later.",
-      );
+      return errorOutcome(500, "internal_server_error", "Internal server error. We are unable to process your request right now, please try again later.");
     case "422":
       return errorOutcome(422, "validation_error", fault.message ?? "Injected validation error.");
   }
@@ -303,16 +294,14 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
     const authorization = singleHeader(req, "authorization");
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
     if (bearer === undefined) {
-      const message = "Missing API key in the authorization header. Include the following header in your request: " +
-        "Authorization: Bearer YOUR_API_KEY";
+      const message = "Missing API key in the authorization header. Include the following header in your request: " + "Authorization: Bearer YOUR_API_KEY";
       return reject(record, [message], errorOutcome(401, "missing_api_key", message));
     }
     if (options.apiKey !== undefined && bearer !== options.apiKey) {
       return reject(record, ["API key is invalid"], errorOutcome(403, "invalid_api_key", "API key is invalid"));
     }
 
-    const invalid = (problems: string[]): Decision =>
-      reject(record, problems, errorOutcome(422, "validation_error", problems.join("; ")));
+    const invalid = (problems: string[]): Decision => reject(record, problems, errorOutcome(422, "validation_error", problems.join("; ")));
 
     const mediaType = singleHeader(req, "content-type")?.split(";")[0]?.trim().toLowerCase();
     if (mediaType !== "application/json") {
@@ -353,8 +342,7 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
       if (body.length > MAX_BATCH_SIZE) {
         return invalid([`batch has ${body.length} emails; the maximum is ${MAX_BATCH_SIZE}`]);
       }
-      const addItemProblem = (index: number, problem: string) =>
-        itemProblems.set(index, [...(itemProblems.get(index) ?? []), problem]);
+      const addItemProblem = (index: number, problem: string) => itemProblems.set(index, [...(itemProblems.get(index) ?? []), problem]);
       for (const error of valid ? [] : (validateBody.errors ?? [])) {
         const index = Number(error.instancePath.split("/")[1]);
         addItemProblem(index, describeErrors([error], "body")[0] ?? "is invalid");
@@ -375,8 +363,7 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
         batchErrors.push({ index, message: problems.join("; ") });
       }
     } else {
-      const problems =
-        route === "/emails/batch" && Array.isArray(body) ? [...itemProblems.values()].flat() : schemaProblems;
+      const problems = route === "/emails/batch" && Array.isArray(body) ? [...itemProblems.values()].flat() : schemaProblems;
       if (problems.length > 0) return invalid(problems);
     }
 
@@ -387,22 +374,14 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
       if (previous && !previous.response) {
         return {
           kind: "reply",
-          outcome: errorOutcome(
-            409,
-            "concurrent_idempotent_requests",
-            "Same idempotency key used while original request is still in progress.",
-          ),
+          outcome: errorOutcome(409, "concurrent_idempotent_requests", "Same idempotency key used while original request is still in progress."),
         };
       }
       if (previous?.response) {
         if (previous.fingerprint === fingerprint) return { kind: "reply", outcome: previous.response };
         return {
           kind: "reply",
-          outcome: errorOutcome(
-            409,
-            "invalid_idempotent_request",
-            "Same idempotency key used with a different request payload.",
-          ),
+          outcome: errorOutcome(409, "invalid_idempotent_request", "Same idempotency key used with a different request payload."),
         };
       }
       idempotency.set(memoryKey, { fingerprint });

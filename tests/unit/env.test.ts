@@ -88,9 +88,7 @@ describe("parseEnv", () => {
       "RESEND_WEBHOOK_SECRET is required in production: bounces and complaints arrive through signed webhooks",
       "IP_HASH_SECRET is required in production: IP addresses are stored only as keyed hashes",
     ]);
-    expect(problems({ APP_ENV: "production", APP_URL: "http://letters.example.org" })).toContain(
-      "APP_URL must be https in production",
-    );
+    expect(problems({ APP_ENV: "production", APP_URL: "http://letters.example.org" })).toContain("APP_URL must be https in production");
     const env = parseEnv({
       APP_ENV: "production",
       DATABASE_URL: "postgresql://app@db/countersign",

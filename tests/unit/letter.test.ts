@@ -31,8 +31,7 @@ describe("letter versions", () => {
   it("renders Markdown without letting HTML or script links through", () => {
     const html = renderLetterHtml({
       sha256: "unsafe-sample",
-      bodyMarkdown:
-        '# T\n\n<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[click](javascript:alert(3)) and [ok](https://example.org)',
+      bodyMarkdown: '# T\n\n<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[click](javascript:alert(3)) and [ok](https://example.org)',
     });
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<img");

@@ -14,9 +14,7 @@ export interface Limit {
  */
 export async function hitLimits(db: Db, limits: Limit[]): Promise<string[]> {
   if (limits.length === 0) return [];
-  const rows = limits.map(
-    (l) => sql`(${l.key}::text, to_timestamp(floor(extract(epoch from now()) / ${l.windowSeconds}) * ${l.windowSeconds}), 1)`,
-  );
+  const rows = limits.map((l) => sql`(${l.key}::text, to_timestamp(floor(extract(epoch from now()) / ${l.windowSeconds}) * ${l.windowSeconds}), 1)`);
   const { rows: counted } = await sql<{ key: string; hits: number }>`
     insert into rate_limit_counters as c (key, window_start, hits)
     values ${sql.join(rows)}
@@ -28,6 +26,9 @@ export async function hitLimits(db: Db, limits: Limit[]): Promise<string[]> {
 
 /** Deletes windows that ended more than a day ago (run now and then; the table only grows otherwise). */
 export async function pruneRateLimits(db: Db): Promise<number> {
-  const result = await db.deleteFrom("rate_limit_counters").where("window_start", "<", sql<Date>`now() - interval '2 days'`).executeTakeFirst();
+  const result = await db
+    .deleteFrom("rate_limit_counters")
+    .where("window_start", "<", sql<Date>`now() - interval '2 days'`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

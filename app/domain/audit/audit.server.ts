@@ -28,11 +28,5 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
 }
 
 export async function auditTrail(db: Db, subjectType: AuditEntry["subjectType"], subjectId: string) {
-  return db
-    .selectFrom("audit_log")
-    .selectAll()
-    .where("subject_type", "=", subjectType)
-    .where("subject_id", "=", subjectId)
-    .orderBy("id")
-    .execute();
+  return db.selectFrom("audit_log").selectAll().where("subject_type", "=", subjectType).where("subject_id", "=", subjectId).orderBy("id").execute();
 }

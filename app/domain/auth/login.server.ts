@@ -82,6 +82,12 @@ export async function signInWithCode(db: Db, email: string, code: string, ctx: {
   let match: (typeof candidates)[number] | undefined;
   for (const c of candidates) if (sameDigest(c.code_hash, sha256(`${c.user_id}:${code}`)) && !match) match = c;
   if (!match) return undefined;
-  const used = await db.updateTable("login_tokens").set({ used_at: new Date() }).where("id", "=", match.id).where("used_at", "is", null).returning("user_id").executeTakeFirst();
+  const used = await db
+    .updateTable("login_tokens")
+    .set({ used_at: new Date() })
+    .where("id", "=", match.id)
+    .where("used_at", "is", null)
+    .returning("user_id")
+    .executeTakeFirst();
   return used?.user_id;
 }

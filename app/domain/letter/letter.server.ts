@@ -66,13 +66,12 @@ export async function registerLetterVersion(db: Db, slug: string, text: string):
   const sha256 = letterSha256(body);
 
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto("letters").values({ slug }).onConflict((oc) => oc.column("slug").doNothing()).execute();
-    const letter = await trx
-      .selectFrom("letters")
-      .select(["id", "current_version_id"])
-      .where("slug", "=", slug)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("letters")
+      .values({ slug })
+      .onConflict((oc) => oc.column("slug").doNothing())
+      .execute();
+    const letter = await trx.selectFrom("letters").select(["id", "current_version_id"]).where("slug", "=", slug).forUpdate().executeTakeFirstOrThrow();
 
     await trx
       .insertInto("letter_versions")
@@ -89,18 +88,10 @@ export async function registerLetterVersion(db: Db, slug: string, text: string):
     if (letter.current_version_id === version.id) return;
     const now = new Date();
     if (letter.current_version_id !== null) {
-      await trx
-        .updateTable("letter_versions")
-        .set({ in_force_until: now })
-        .where("id", "=", letter.current_version_id)
-        .execute();
+      await trx.updateTable("letter_versions").set({ in_force_until: now }).where("id", "=", letter.current_version_id).execute();
     }
     // A text that was in force before and comes back starts a new period.
-    await trx
-      .updateTable("letter_versions")
-      .set({ in_force_from: now, in_force_until: null })
-      .where("id", "=", version.id)
-      .execute();
+    await trx.updateTable("letter_versions").set({ in_force_from: now, in_force_until: null }).where("id", "=", version.id).execute();
     await trx.updateTable("letters").set({ current_version_id: version.id }).where("id", "=", letter.id).execute();
   });
 

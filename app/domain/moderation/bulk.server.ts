@@ -32,7 +32,10 @@ function where<O>(qb: SelectQueryBuilder<DB, "signatures", O>, s: Selection) {
   if (s.emailDomain) q = q.where("email_domain", "=", s.emailDomain.replace(/^@/, ""));
   if (s.ipHash) q = q.where("ip_hash", "=", s.ipHash);
   if (s.namePattern?.trim()) {
-    const like = `%${s.namePattern.trim().replace(/[%_\\]/g, "\\$&").replace(/\*/g, "%")}%`;
+    const like = `%${s.namePattern
+      .trim()
+      .replace(/[%_\\]/g, "\\$&")
+      .replace(/\*/g, "%")}%`;
     q = q.where("display_name", "ilike", like);
   }
   if (s.since) q = q.where("created_at", ">=", s.since);
@@ -46,10 +49,7 @@ export async function countSelection(db: Db, s: Selection): Promise<number> {
   return row.n;
 }
 
-export type BulkOutcome =
-  | { status: "done"; changed: number; skipped: number }
-  | { status: "refused"; message: string }
-  | { status: "changed"; count: number };
+export type BulkOutcome = { status: "done"; changed: number; skipped: number } | { status: "refused"; message: string } | { status: "changed"; count: number };
 
 /**
  * Applies one action to a whole selection, in batches of 500 rows (each its own transaction, rows
@@ -79,15 +79,17 @@ export async function applyBulk(
   for (;;) {
     const batch = await db.transaction().execute(async (trx) => {
       const rows = await where(
-        trx.selectFrom("signatures").select((eb) => [
-          "id",
-          "state",
-          "email",
-          "display_name",
-          "is_notable",
-          "identity_check",
-          eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "signatures.name_key")).as("listed"),
-        ]),
+        trx
+          .selectFrom("signatures")
+          .select((eb) => [
+            "id",
+            "state",
+            "email",
+            "display_name",
+            "is_notable",
+            "identity_check",
+            eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "signatures.name_key")).as("listed"),
+          ]),
         s,
       )
         .$if(skippedIds.length > 0, (qb) => qb.where("id", "not in", skippedIds))

@@ -25,10 +25,7 @@ export interface DecisionInput {
 }
 
 export type DecisionOutcome =
-  | { status: "done"; state: string }
-  | { status: "conflict"; state: string }
-  | { status: "refused"; message: string }
-  | { status: "not_found" };
+  { status: "done"; state: string } | { status: "conflict"; state: string } | { status: "refused"; message: string } | { status: "not_found" };
 
 /**
  * One moderator decision. The row is locked; the decision applies only if the signature is still
@@ -114,7 +111,11 @@ export async function recordIdentityCheck(db: Db, signatureId: string, how: stri
   return db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom("signatures").select("state").where("id", "=", signatureId).forUpdate().executeTakeFirst();
     if (!row) return { status: "not_found" } as const;
-    await trx.updateTable("signatures").set({ identity_check: text.slice(0, 500), updated_at: new Date() }).where("id", "=", signatureId).execute();
+    await trx
+      .updateTable("signatures")
+      .set({ identity_check: text.slice(0, 500), updated_at: new Date() })
+      .where("id", "=", signatureId)
+      .execute();
     await recordAudit(trx, {
       actor: `user:${actorId}`,
       action: "identity_check",

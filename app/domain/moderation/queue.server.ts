@@ -81,7 +81,11 @@ export async function listQueue(db: Db, f: QueueFilters) {
     else if (q.includes("@")) query = query.where("s.email", "=", q);
     else query = query.where((eb) => eb.or([eb("s.display_name", "ilike", `%${q.replace(/[%_\\]/g, "\\$&")}%`), eb("s.name_key", "=", nameKey(q))]));
   }
-  const rows = await query.orderBy("s.created_at", f.order === "oldest" ? "asc" : "desc").orderBy("s.id").limit(QUEUE_PAGE).execute();
+  const rows = await query
+    .orderBy("s.created_at", f.order === "oldest" ? "asc" : "desc")
+    .orderBy("s.id")
+    .limit(QUEUE_PAGE)
+    .execute();
   const withFlags = rows.map((r) => ({
     ...r,
     sameName: r.sameName ?? 0,
@@ -95,7 +99,11 @@ export async function listQueue(db: Db, f: QueueFilters) {
 }
 
 export async function countsByState(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom("signatures").select(["state", sql<number>`count(*)::int`.as("n")]).groupBy("state").execute();
+  const rows = await db
+    .selectFrom("signatures")
+    .select(["state", sql<number>`count(*)::int`.as("n")])
+    .groupBy("state")
+    .execute();
   const counts: Record<string, number> = Object.fromEntries(Object.values(SIGNATURE_STATES).map((s) => [s, 0]));
   for (const r of rows) counts[r.state] = r.n;
   return counts;

@@ -8,12 +8,7 @@ export function devMailboxEnabled(env: Env): boolean {
 }
 
 export async function listDevMailbox(db: Db, limit = 100) {
-  return db
-    .selectFrom("dev_mailbox")
-    .select(["id", "to_address as to", "subject", "created_at as createdAt"])
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
+  return db.selectFrom("dev_mailbox").select(["id", "to_address as to", "subject", "created_at as createdAt"]).orderBy("id", "desc").limit(limit).execute();
 }
 
 export async function getDevMailboxEmail(db: Db, id: string) {

@@ -40,10 +40,7 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
     async send(emails, idempotencyKey) {
       const payload = emails.map(({ from, to, subject, html, text }) => ({ from, to: [to], subject, html, text }));
       // The SDK never throws: every outcome, network failure included, comes back as { data, error, headers }.
-      const result =
-        payload.length === 1
-          ? await resend.emails.send(payload[0]!, { idempotencyKey })
-          : await resend.batch.send(payload, { idempotencyKey });
+      const result = payload.length === 1 ? await resend.emails.send(payload[0]!, { idempotencyKey }) : await resend.batch.send(payload, { idempotencyKey });
       if (result.error === null) {
         const data = result.data as { id: string } | { data: { id: string }[] };
         const ids = "data" in data ? data.data.map((d) => d.id) : [data.id];

@@ -10,9 +10,7 @@ export interface WebhookRequest {
   svixSignature: string | null;
 }
 
-export type WebhookOutcome =
-  | { status: 200; body: { ok: true; duplicate?: true; ignored?: true } }
-  | { status: 400 | 401; body: { error: string } };
+export type WebhookOutcome = { status: 200; body: { ok: true; duplicate?: true; ignored?: true } } | { status: 400 | 401; body: { error: string } };
 
 const statusByEvent: Record<string, DeliveryStatus> = {
   "email.sent": "sent",

@@ -120,7 +120,11 @@ export async function claimBatch(db: Db, workerId: string, opts: Pick<WorkerOpti
       await trx
         .updateTable("email_outbox")
         .set({ state: OUTBOX_STATES.suppressed, props: null, last_error: "address is on the suppression list" })
-        .where("id", "in", skip.map((r) => r.id))
+        .where(
+          "id",
+          "in",
+          skip.map((r) => r.id),
+        )
         .execute();
     }
     if (send.length === 0) return { batchId: "", attempts: 0, rows: [] };
@@ -133,7 +137,11 @@ export async function claimBatch(db: Db, workerId: string, opts: Pick<WorkerOpti
     await trx
       .updateTable("email_outbox")
       .set({ state: OUTBOX_STATES.batched, batch_id: batch.id })
-      .where("id", "in", send.map((r) => r.id))
+      .where(
+        "id",
+        "in",
+        send.map((r) => r.id),
+      )
       .execute();
     return { batchId: batch.id, attempts: batch.attempts, rows: send };
   });
@@ -267,7 +275,11 @@ export function createOutboxWorker(db: Db, transport: EmailTransport, log: Logge
     const reason = result.kind === "retryable" ? `gave up after ${claim.attempts} tries: ${result.reason}` : result.reason;
     await db.transaction().execute(async (trx) => {
       await finishBatch(trx, claim.batchId, BATCH_STATES.dead, reason);
-      await markRowsDead(trx, rows.map((r) => r.id), reason);
+      await markRowsDead(
+        trx,
+        rows.map((r) => r.id),
+        reason,
+      );
     });
     log.error({ batch: claim.batchId, emails: rows.length, reason }, "emails dead-lettered");
   }
@@ -319,19 +331,11 @@ export function createOutboxWorker(db: Db, transport: EmailTransport, log: Logge
 }
 
 async function finishBatch(db: Db, batchId: string, state: BatchState, error: string | null) {
-  await db
-    .updateTable("email_batches")
-    .set({ state, finished_at: new Date(), claim_expires_at: null, last_error: error })
-    .where("id", "=", batchId)
-    .execute();
+  await db.updateTable("email_batches").set({ state, finished_at: new Date(), claim_expires_at: null, last_error: error }).where("id", "=", batchId).execute();
 }
 
 async function markRowsDead(db: Db, ids: string[], reason: string) {
-  await db
-    .updateTable("email_outbox")
-    .set({ state: OUTBOX_STATES.dead, dead_at: new Date(), last_error: reason })
-    .where("id", "in", ids)
-    .execute();
+  await db.updateTable("email_outbox").set({ state: OUTBOX_STATES.dead, dead_at: new Date(), last_error: reason }).where("id", "in", ids).execute();
 }
 
 function sleep(ms: number): Promise<void> {

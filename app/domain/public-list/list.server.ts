@@ -180,26 +180,24 @@ export async function listPublic(db: Db, letterId: number, query: ListQuery, lim
   if (backwards) page.reverse();
   const first = page[0];
   const last = page[page.length - 1];
-  const items = page.map(
-    (row): PublicSignature => ({
-      id: row.id,
-      name: row.display_name,
-      kind: row.kind as PublicSignature["kind"],
-      role: row.role,
-      country: row.country,
-      label: row.label_name,
-      signedOn: row.signed_on,
-      approvedAt: row.approved_at,
-      featured: row.is_featured,
-      badges: badgesFor({
-        kind: row.kind,
-        confirmed: row.confirmed_at !== null,
-        labelName: row.label_name,
-        labelDomainVerified: row.domain_verified_at !== null,
-        identityChecked: row.identity_check !== null,
-      }),
+  const items = page.map((row): PublicSignature => ({
+    id: row.id,
+    name: row.display_name,
+    kind: row.kind as PublicSignature["kind"],
+    role: row.role,
+    country: row.country,
+    label: row.label_name,
+    signedOn: row.signed_on,
+    approvedAt: row.approved_at,
+    featured: row.is_featured,
+    badges: badgesFor({
+      kind: row.kind,
+      confirmed: row.confirmed_at !== null,
+      labelName: row.label_name,
+      labelDomainVerified: row.domain_verified_at !== null,
+      identityChecked: row.identity_check !== null,
     }),
-  );
+  }));
   return {
     items,
     sort,

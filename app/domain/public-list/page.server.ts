@@ -60,11 +60,7 @@ export function listHref(base: string, query: ListQuery, cursor: { after?: strin
 
 export async function loadPressPage(db: Db) {
   const letterId = await requireLetterId(db);
-  const [stats, versions, snapshots] = await Promise.all([
-    readStats(db, letterId),
-    listLetterVersions(db, CURRENT_LETTER.slug),
-    listSnapshots(db, letterId),
-  ]);
+  const [stats, versions, snapshots] = await Promise.all([readStats(db, letterId), listLetterVersions(db, CURRENT_LETTER.slug), listSnapshots(db, letterId)]);
   const counted = new Map(stats.byVersion.map((v) => [v.versionId, v.count]));
   return {
     totals: stats,

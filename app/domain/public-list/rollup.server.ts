@@ -20,11 +20,7 @@ export const EMPTY_STATS: StoredStats = { total: 0, byKind: { artist: 0, label: 
 
 /** What pages and the API read: one row, never a count over the signatures. */
 export async function readStats(db: Db, letterId: number): Promise<PublicStats> {
-  const row = await db
-    .selectFrom("public_rollups")
-    .select(["stats", "refreshed_at"])
-    .where("letter_id", "=", letterId)
-    .executeTakeFirst();
+  const row = await db.selectFrom("public_rollups").select(["stats", "refreshed_at"]).where("letter_id", "=", letterId).executeTakeFirst();
   if (!row) return { ...EMPTY_STATS, updatedAt: null };
   return { ...(row.stats as StoredStats), updatedAt: row.refreshed_at.toISOString() };
 }

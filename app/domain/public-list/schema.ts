@@ -6,7 +6,13 @@ export const SORTS = ["new", "az", "recent", "relevance"] as const;
 export type Sort = (typeof SORTS)[number];
 
 const blankAsUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
-const cursor = z.preprocess(blankAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, "This page link is broken").optional());
+const cursor = z.preprocess(
+  blankAsUndefined,
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,400}$/, "This page link is broken")
+    .optional(),
+);
 
 /**
  * The public list's query string, shared by the page, the JSON API and the CSV. Each field's
@@ -25,7 +31,13 @@ export const listQuerySchema = z
         .refine((code) => COUNTRY_CODES.has(code), "Choose a country from the list")
         .optional(),
     ),
-    label: z.preprocess(blankAsUndefined, z.string().regex(/^[1-9][0-9]{0,17}$/, "Choose a label from the list").optional()),
+    label: z.preprocess(
+      blankAsUndefined,
+      z
+        .string()
+        .regex(/^[1-9][0-9]{0,17}$/, "Choose a label from the list")
+        .optional(),
+    ),
     sort: z.preprocess(blankAsUndefined, z.enum(SORTS, { error: "Choose an order from the list" }).optional()),
     after: cursor,
     before: cursor,
@@ -41,9 +53,7 @@ export function searchParamsObject(params: URLSearchParams): Record<string, stri
   return out;
 }
 
-export type ListQueryResult =
-  | { ok: true; query: ListQuery }
-  | { ok: false; errors: Partial<Record<keyof ListQuery, string>>; query: ListQuery };
+export type ListQueryResult = { ok: true; query: ListQuery } | { ok: false; errors: Partial<Record<keyof ListQuery, string>>; query: ListQuery };
 
 /** Reads the list's query; on errors, the valid part of it and a message for each bad field. */
 export function parseListQuery(params: URLSearchParams): ListQueryResult {

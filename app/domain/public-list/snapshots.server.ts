@@ -48,7 +48,12 @@ async function exportList(db: Db, letterId: number): Promise<{ content: string; 
 export async function takeDailySnapshot(db: Db, letterId: number): Promise<SnapshotSummary | undefined> {
   const today = await sql<{ day: string }>`select (now() at time zone 'UTC')::date::text as day`.execute(db);
   const day = today.rows[0]!.day;
-  const exists = await db.selectFrom("public_snapshots").select("day").where("letter_id", "=", letterId).where(sql<boolean>`day = ${day}::date`).executeTakeFirst();
+  const exists = await db
+    .selectFrom("public_snapshots")
+    .select("day")
+    .where("letter_id", "=", letterId)
+    .where(sql<boolean>`day = ${day}::date`)
+    .executeTakeFirst();
   if (exists) return undefined;
   const { content, rowCount } = await exportList(db, letterId);
   const contentSha = sha256(CSV_BOM + content);

@@ -84,12 +84,7 @@ export async function withdrawSignature(db: Db, token: string): Promise<ManageOu
   const found = await findToken(db, token, "manage");
   if (!found || found.expired) return { status: "invalid" };
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom("signatures")
-      .select(["id", "state", "email"])
-      .where("id", "=", found.signature_id)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await trx.selectFrom("signatures").select(["id", "state", "email"]).where("id", "=", found.signature_id).forUpdate().executeTakeFirst();
     if (!row) return { status: "invalid" } as const;
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
     if (!(TRANSITIONS.withdraw as readonly string[]).includes(row.state)) return { status: "invalid" } as const;
@@ -121,7 +116,14 @@ export async function withdrawSignature(db: Db, token: string): Promise<ManageOu
         .execute();
     }
     await trx.updateTable("signature_tokens").set({ revoked_at: new Date() }).where("signature_id", "=", row.id).where("revoked_at", "is", null).execute();
-    await recordAudit(trx, { actor: "signer", action: "withdraw", subjectType: "signature", subjectId: row.id, before: row.state, after: SIGNATURE_STATES.withdrawn });
+    await recordAudit(trx, {
+      actor: "signer",
+      action: "withdraw",
+      subjectType: "signature",
+      subjectId: row.id,
+      before: row.state,
+      after: SIGNATURE_STATES.withdrawn,
+    });
     return { status: "withdrawn" } as const;
   });
 }

@@ -37,9 +37,7 @@ const optionalText = (max: number, tooLong: string, allowNewlines: boolean) =>
 export const publicFieldsShape = {
   displayName: publicName(nameMessages),
   role: z.enum(ROLES, { error: "Choose your role" }),
-  country: z
-    .string({ error: "Choose your country" })
-    .refine((v) => COUNTRY_CODES.has(v), "Choose your country from the list"),
+  country: z.string({ error: "Choose your country" }).refine((v) => COUNTRY_CODES.has(v), "Choose your country from the list"),
   link: z
     .string()
     .trim()
@@ -95,12 +93,6 @@ export const confirmCodeSchema = z.object({
   code: z
     .string({ error: "Enter the 8-character code from the email" })
     // Crockford's reading: O is 0, I and L are 1 (the codes never use those letters).
-    .transform((v) =>
-      v
-        .replace(/[\s-]/g, "")
-        .toUpperCase()
-        .replace(/O/g, "0")
-        .replace(/[IL]/g, "1"),
-    )
+    .transform((v) => v.replace(/[\s-]/g, "").toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1"))
     .refine((v) => /^[0-9A-Z]{8}$/.test(v), "The code has 8 letters and digits"),
 });

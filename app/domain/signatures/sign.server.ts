@@ -61,12 +61,7 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
       .executeTakeFirstOrThrow();
     // The version the page showed, if it is one of this letter's; else the one in force.
     const seen = seenVersion
-      ? await trx
-          .selectFrom("letter_versions")
-          .select("id")
-          .where("letter_id", "=", letter.id)
-          .where("sha256", "=", seenVersion)
-          .executeTakeFirst()
+      ? await trx.selectFrom("letter_versions").select("id").where("letter_id", "=", letter.id).where("sha256", "=", seenVersion).executeTakeFirst()
       : undefined;
 
     const state = quarantineReason ? SIGNATURE_STATES.quarantined : SIGNATURE_STATES.unconfirmed;
@@ -115,7 +110,14 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
     // The address signed already. Lock its row so that concurrent submissions notify once.
     const existing = await trx
       .selectFrom("signatures")
-      .select(["id", "state", "email", "display_name", "notices_sent", sql<boolean>`created_at > now() - make_interval(secs => ${DOUBLE_SUBMIT_WINDOW_MS / 1000})`.as("recent")])
+      .select([
+        "id",
+        "state",
+        "email",
+        "display_name",
+        "notices_sent",
+        sql<boolean>`created_at > now() - make_interval(secs => ${DOUBLE_SUBMIT_WINDOW_MS / 1000})`.as("recent"),
+      ])
       .where("letter_id", "=", letter.id)
       .where("email_normalized", "=", normalized)
       .forUpdate()
@@ -150,6 +152,10 @@ async function notifyOwner(
     const manageToken = confirmed ? (await issueToken(trx, existing.id, "manage")).token : null;
     await enqueue(trx, "signed-again", existing.email, { letterTitle, manageToken });
   }
-  await trx.updateTable("signatures").set((eb) => ({ notices_sent: eb("notices_sent", "+", 1) })).where("id", "=", existing.id).execute();
+  await trx
+    .updateTable("signatures")
+    .set((eb) => ({ notices_sent: eb("notices_sent", "+", 1) }))
+    .where("id", "=", existing.id)
+    .execute();
   return true;
 }

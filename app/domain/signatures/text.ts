@@ -6,7 +6,8 @@
 // Control, format (zero-width, bidi overrides), private-use and unassigned characters, and line/paragraph separators.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u2028\u2029]/u;
 const INVISIBLE_EXCEPT_NEWLINE = /[\p{Cf}\p{Co}\p{Cn}\u2028\u2029]|(?![\n])\p{Cc}/u;
-const URL_LIKE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|co|xyz|info|biz|me|app|dev|ly|gg|tv|fm|link|site|online|shop|ru|cn|uk|de)\b)/i;
+const URL_LIKE =
+  /(?:[a-z][a-z0-9+.-]*:\/\/|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|co|xyz|info|biz|me|app|dev|ly|gg|tv|fm|link|site|online|shop|ru|cn|uk|de)\b)/i;
 const FORMULA_START = /^[=+\-@]/;
 // Zero-width joiners that writing systems need (Persian and Indic names, emoji sequences like 👩‍🎤):
 // allowed between two visible characters, never at an edge or doubled.

@@ -57,14 +57,7 @@ export async function findToken(db: Db, token: string, purpose: TokenPurpose, { 
   if (!plausibleToken(token)) return undefined;
   return db
     .selectFrom("signature_tokens")
-    .select([
-      "id",
-      "signature_id",
-      "expires_at",
-      "used_at",
-      sql<boolean>`expires_at < now()`.as("expired"),
-      sql<boolean>`revoked_at is not null`.as("revoked"),
-    ])
+    .select(["id", "signature_id", "expires_at", "used_at", sql<boolean>`expires_at < now()`.as("expired"), sql<boolean>`revoked_at is not null`.as("revoked")])
     .where("token_hash", "=", sha256(token))
     .where("purpose", "=", purpose)
     .$if(!includeRevoked, (qb) => qb.where("revoked_at", "is", null))

@@ -42,7 +42,12 @@ describe("the embedded database's single-owner lock", () => {
     try {
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", "-e", `import("./db/client.ts").then((m) => m.openPglite({ dataDir: ${JSON.stringify(dir)} })).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`],
+        [
+          "--import",
+          "tsx",
+          "-e",
+          `import("./db/client.ts").then((m) => m.openPglite({ dataDir: ${JSON.stringify(dir)} })).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`,
+        ],
         { stdio: ["ignore", "ignore", "pipe"] },
       );
       let stderr = "";

@@ -1,12 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Resend } from "resend";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  signWebhook,
-  startResendStandin,
-  type RecordedRequest,
-  type ResendStandin,
-} from "../../support/resend-standin";
+import { signWebhook, startResendStandin, type RecordedRequest, type ResendStandin } from "../../support/resend-standin";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const API_KEY = "re_test_key";
@@ -112,9 +107,7 @@ describe("resend stand-in, driven by the real SDK", () => {
     standin.latencyMs = 150;
     const [first, second] = await Promise.all([
       resend.emails.send(email(1), { idempotencyKey: "letter/1" }),
-      new Promise((resolve) => setTimeout(resolve, 30)).then(() =>
-        resend.emails.send(email(1), { idempotencyKey: "letter/1" }),
-      ),
+      new Promise((resolve) => setTimeout(resolve, 30)).then(() => resend.emails.send(email(1), { idempotencyKey: "letter/1" })),
     ]);
 
     expect(first.error).toBeNull();

@@ -108,9 +108,7 @@ describe("a worker killed between sending and marking", () => {
     expect(standin.emails).toHaveLength(3);
     expect(standin.emails.map((e) => e.to[0]).sort()).toEqual([...addresses].sort());
 
-    const rows = await reopen((database) =>
-      database.db.selectFrom("email_outbox").select(["state", "provider_message_id"]).orderBy("id").execute(),
-    );
+    const rows = await reopen((database) => database.db.selectFrom("email_outbox").select(["state", "provider_message_id"]).orderBy("id").execute());
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
     expect(rows.map((r) => r.provider_message_id).sort()).toEqual(standin.emails.map((e) => e.id).sort());
   }, 120_000);

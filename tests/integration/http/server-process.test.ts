@@ -54,8 +54,14 @@ describe("the server process", () => {
 
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
-      const lines = server.stdout().trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
-      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["letter version in force", "daily snapshot taken", "public counts reconciled: no drift", "listening", "stopped"]));
+      const lines = server
+        .stdout()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { msg: string });
+      expect(lines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining(["letter version in force", "daily snapshot taken", "public counts reconciled: no drift", "listening", "stopped"]),
+      );
       expect(lines.at(-1)?.msg).toBe("stopped");
       if (!process.env.DATABASE_URL) expect(existsSync(path.join(dataDir, "owner.lock"))).toBe(false);
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();

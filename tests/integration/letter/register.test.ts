@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  getCurrentLetter,
-  letterSha256,
-  listLetterVersions,
-  registerLetterVersion,
-} from "../../../app/domain/letter/letter.server";
+import { getCurrentLetter, letterSha256, listLetterVersions, registerLetterVersion } from "../../../app/domain/letter/letter.server";
 import { setupTestDatabase } from "../../support/db";
 
 const t = setupTestDatabase();

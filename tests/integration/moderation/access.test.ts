@@ -71,7 +71,11 @@ describe("every page under /admin requires its role on the server", () => {
   it("ignores a forged or expired session cookie", async () => {
     expect((await get("/admin", "countersign_session=forged0000000000000000")).status).toBe(302);
     const mod = await userWithSession(t.db, "moderator");
-    await t.db.updateTable("auth_sessions").set({ expires_at: new Date(Date.now() - 1000) }).where("user_id", "=", mod.id).execute();
+    await t.db
+      .updateTable("auth_sessions")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("user_id", "=", mod.id)
+      .execute();
     expect((await get("/admin", mod.cookie)).status).toBe(302);
   });
 
@@ -121,9 +125,17 @@ describe("sessions", () => {
 describe("the Origin check", () => {
   it("refuses a state-changing request from another site, changing nothing", async () => {
     const mod = await userWithSession(t.db, "moderator");
-    const evil = await post("/admin?index", { id: signatureId, decision: "approve", expected: "pending" }, { cookie: mod.cookie, origin: "https://evil.example" });
+    const evil = await post(
+      "/admin?index",
+      { id: signatureId, decision: "approve", expected: "pending" },
+      { cookie: mod.cookie, origin: "https://evil.example" },
+    );
     expect(evil.status).toBe(403);
-    const crossSite = await post("/admin?index", { id: signatureId, decision: "approve", expected: "pending" }, { cookie: mod.cookie, "sec-fetch-site": "cross-site" });
+    const crossSite = await post(
+      "/admin?index",
+      { id: signatureId, decision: "approve", expected: "pending" },
+      { cookie: mod.cookie, "sec-fetch-site": "cross-site" },
+    );
     expect(crossSite.status).toBe(403);
     expect(await stateOf(signatureId)).toBe("pending");
     const signForm = await post("/?index", { displayName: "X" }, { origin: "https://evil.example" });

@@ -28,13 +28,20 @@ async function flood(n: number, domain: string, state = "pending", name = "Flood
 }
 
 async function states(domain: string) {
-  const rows = await t.db.selectFrom("signatures").select(["state", sql<number>`count(*)::int`.as("n")]).where("email_domain", "=", domain).groupBy("state").execute();
+  const rows = await t.db
+    .selectFrom("signatures")
+    .select(["state", sql<number>`count(*)::int`.as("n")])
+    .where("email_domain", "=", domain)
+    .groupBy("state")
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
 describe("bulk invalidation", () => {
   it("refuses an empty condition", async () => {
-    expect(await applyBulk(t.db, { state: "pending" }, "reject", { actorId: moderator, confirmedCount: 0, reason: "fake" })).toMatchObject({ status: "refused" });
+    expect(await applyBulk(t.db, { state: "pending" }, "reject", { actorId: moderator, confirmedCount: 0, reason: "fake" })).toMatchObject({
+      status: "refused",
+    });
   });
 
   it("shows the count first and refuses when the selection changed since", async () => {
@@ -91,7 +98,9 @@ describe("bulk approve and release", () => {
     const quarantined = outcomes.filter((o) => o.kind === "created" && o.state === "quarantined") as { signatureId: string }[];
     expect(quarantined.length).toBeGreaterThan(0);
     const first = quarantined[0]!.signatureId;
-    expect(await decide(t.db, { signatureId: first, decision: "approve", expectedState: "quarantined", actorId: moderator })).toMatchObject({ status: "refused" });
+    expect(await decide(t.db, { signatureId: first, decision: "approve", expectedState: "quarantined", actorId: moderator })).toMatchObject({
+      status: "refused",
+    });
 
     const s = { state: "quarantined" as const, emailDomain: "release.example" };
     const outcome = await applyBulk(t.db, s, "release", { actorId: moderator, confirmedCount: quarantined.length });

@@ -30,7 +30,10 @@ async function stateOf(id: string) {
 describe("moderator decisions", () => {
   it("approves a pending signature and writes who, what, when and the states to the audit log", async () => {
     const id = await pending();
-    expect(await decide(t.db, { signatureId: id, decision: "approve", expectedState: "pending", actorId: moderator })).toEqual({ status: "done", state: "approved" });
+    expect(await decide(t.db, { signatureId: id, decision: "approve", expectedState: "pending", actorId: moderator })).toEqual({
+      status: "done",
+      state: "approved",
+    });
     const row = await t.db.selectFrom("signatures").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: "approved", decided_by: moderator });
     expect(row.approved_at).toBeInstanceOf(Date);
@@ -40,8 +43,13 @@ describe("moderator decisions", () => {
 
   it("rejects only with a reason code, and a note when the reason is other", async () => {
     const id = await pending();
-    expect(await decide(t.db, { signatureId: id, decision: "reject", expectedState: "pending", actorId: moderator })).toEqual({ status: "refused", message: "Choose a reason" });
-    expect(await decide(t.db, { signatureId: id, decision: "reject", expectedState: "pending", actorId: moderator, reason: "other" })).toMatchObject({ status: "refused" });
+    expect(await decide(t.db, { signatureId: id, decision: "reject", expectedState: "pending", actorId: moderator })).toEqual({
+      status: "refused",
+      message: "Choose a reason",
+    });
+    expect(await decide(t.db, { signatureId: id, decision: "reject", expectedState: "pending", actorId: moderator, reason: "other" })).toMatchObject({
+      status: "refused",
+    });
     expect(await stateOf(id)).toBe("pending");
     expect(
       await decide(t.db, { signatureId: id, decision: "reject", expectedState: "pending", actorId: moderator, reason: "fake", note: "Label says no" }),
@@ -54,9 +62,15 @@ describe("moderator decisions", () => {
   it("features and hides an approved signature later", async () => {
     const id = await pending();
     await decide(t.db, { signatureId: id, decision: "approve", expectedState: "pending", actorId: moderator });
-    expect(await decide(t.db, { signatureId: id, decision: "feature", expectedState: "approved", actorId: moderator })).toEqual({ status: "done", state: "approved" });
+    expect(await decide(t.db, { signatureId: id, decision: "feature", expectedState: "approved", actorId: moderator })).toEqual({
+      status: "done",
+      state: "approved",
+    });
     expect((await t.db.selectFrom("signatures").select("is_featured").where("id", "=", id).executeTakeFirstOrThrow()).is_featured).toBe(true);
-    expect(await decide(t.db, { signatureId: id, decision: "hide", expectedState: "approved", actorId: moderator, reason: "offensive" })).toEqual({ status: "done", state: "rejected" });
+    expect(await decide(t.db, { signatureId: id, decision: "hide", expectedState: "approved", actorId: moderator, reason: "offensive" })).toEqual({
+      status: "done",
+      state: "rejected",
+    });
     const row = await t.db.selectFrom("signatures").select(["state", "is_featured"]).where("id", "=", id).executeTakeFirstOrThrow();
     expect(row).toEqual({ state: "rejected", is_featured: false });
   });
@@ -97,7 +111,10 @@ describe("notable names", () => {
   });
 
   it("applies to any signature whose name is on the admins' notable list", async () => {
-    await t.db.insertInto("notable_names").values({ name_key: nameKey("Taylor Swift"), display_name: "Taylor Swift" }).execute();
+    await t.db
+      .insertInto("notable_names")
+      .values({ name_key: nameKey("Taylor Swift"), display_name: "Taylor Swift" })
+      .execute();
     const id = await pending("taylor swift");
     expect(await decide(t.db, { signatureId: id, decision: "approve", expectedState: "pending", actorId: moderator })).toMatchObject({ status: "refused" });
     const [row] = await listQueue(t.db, { state: "pending", order: "newest", q: "Taylor" });
@@ -111,7 +128,10 @@ describe("the queue", () => {
     const row = await t.db.selectFrom("signatures").select(["email", "email_domain", "ip_hash"]).where("id", "=", id).executeTakeFirstOrThrow();
     for (const q of ["searchable", row.email!, `@${row.email_domain}`, row.ip_hash!]) {
       const found = await listQueue(t.db, { state: "pending", order: "oldest", q });
-      expect(found.map((r) => r.id), q).toContain(id);
+      expect(
+        found.map((r) => r.id),
+        q,
+      ).toContain(id);
     }
     expect(await listQueue(t.db, { state: "pending", order: "oldest", q: "no such band anywhere" })).toEqual([]);
     expect(await listQueue(t.db, { state: "pending", order: "oldest", country: "CA", role: "dj" })).toEqual([]);

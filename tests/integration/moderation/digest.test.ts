@@ -21,7 +21,11 @@ describe("the moderators' digest", () => {
     await t.db.updateTable("signatures").set({ state: "pending", confirmed_at: new Date() }).where("id", "=", outcome.signatureId).execute();
     expect(await sendQueueDigest(t.db, 6)).toBe(0);
 
-    await t.db.updateTable("signatures").set({ confirmed_at: sql<Date>`now() - interval '7 hours'` }).where("id", "=", outcome.signatureId).execute();
+    await t.db
+      .updateTable("signatures")
+      .set({ confirmed_at: sql<Date>`now() - interval '7 hours'` })
+      .where("id", "=", outcome.signatureId)
+      .execute();
     expect(await sendQueueDigest(t.db, 6)).toBe(2);
     const [digest] = await emailsTo(t.db, "digest.mod@countersign.test");
     expect(digest).toMatchObject({ template: "queue-digest", props: { pending: 1, oldestHours: 7 } });

@@ -86,7 +86,10 @@ describe("sign-in by magic link", () => {
     const email = await moderator();
     await post("/admin/login", { email });
     const { token, code } = (await lastSignIn(email))!;
-    await t.db.updateTable("login_tokens").set({ expires_at: sql<Date>`now() - interval '1 second'` }).execute();
+    await t.db
+      .updateTable("login_tokens")
+      .set({ expires_at: sql<Date>`now() - interval '1 second'` })
+      .execute();
     expect((await post(`/admin/login/${token}`, {})).status).toBe(410);
     expect((await post("/admin/login", { email, intent: "code", code })).status).toBe(400);
 

@@ -16,7 +16,9 @@ afterAll(async () => {
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/user.ts", ...args], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env } });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/user.ts", ...args], {
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
+    });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));

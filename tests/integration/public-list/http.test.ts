@@ -27,7 +27,10 @@ beforeAll(async () => {
     { name: "=HYPERLINK Name", approvedSecondsAgo: 6 },
     { name: 'Quote "Unquote", Esq.', approvedSecondsAgo: 7 },
     { name: "Featured Star", featured: true },
-    ...NOT_PUBLIC.flatMap((state) => [{ name: `Hidden ${state} one`, state }, { name: `Hidden ${state} two`, state }]),
+    ...NOT_PUBLIC.flatMap((state) => [
+      { name: `Hidden ${state} one`, state },
+      { name: `Hidden ${state} two`, state },
+    ]),
   ]);
   await refreshRollup(t.db, letter.letterId);
   const snapshot = await takeDailySnapshot(t.db, letter.letterId);
@@ -106,14 +109,14 @@ describe("privacy", () => {
     const bodies: [string, string][] = [];
     for (const path of publicPaths()) bodies.push([path, await (await get(path)).text()]);
     // Every page of the list and of the API, by their own next links.
-    for (let path: string | null = "/api/v1/signatures?limit=7"; path; ) {
+    for (let path: string | null = "/api/v1/signatures?limit=7"; path;) {
       const res = await get(path);
       const text = await res.text();
       bodies.push([path, text]);
       const next = (JSON.parse(text) as { links: { next: string | null } }).links.next;
       path = next ? next.replace("http://letters.test", "") : null;
     }
-    for (let path: string | null = "/signatures?limit=9"; path; ) {
+    for (let path: string | null = "/signatures?limit=9"; path;) {
       const html: string = await (await get(path)).text();
       bodies.push([path, html]);
       const next: string | undefined = /<a[^>]*href="([^"]+)"[^>]*rel="next"/.exec(html)?.[1];
@@ -136,14 +139,18 @@ describe("privacy", () => {
 describe("JSON API", () => {
   it("pages through exactly the approved names, open to any origin", async () => {
     const names: string[] = [];
-    for (let path: string | null = "/api/v1/signatures?limit=4&sort=az"; path; ) {
+    for (let path: string | null = "/api/v1/signatures?limit=4&sort=az"; path;) {
       const res = await get(path, { Origin: "https://newsroom.example" });
       expect(res.headers.get("access-control-allow-origin")).toBe("*");
       const body = (await res.json()) as { data: { name: string; badges: string[] }[]; links: { next: string | null } };
       names.push(...body.data.map((d) => d.name));
       path = body.links.next?.replace("http://letters.test", "") ?? null;
     }
-    expect(names.slice().sort()).toEqual(approved().map((s) => s.name).sort());
+    expect(names.slice().sort()).toEqual(
+      approved()
+        .map((s) => s.name)
+        .sort(),
+    );
     expect(names[0]).toBe("Featured Star");
     const preflight = await fetch(`${server.url}/api/v1/stats`, {
       method: "OPTIONS",
@@ -314,7 +321,10 @@ describe("snapshots", () => {
     expect((await get("/press/snapshots/2026-02-31.csv")).status).toBe(404);
     // A second call the same day takes nothing new.
     expect(await takeDailySnapshot(t.db, letter.letterId)).toBeUndefined();
-    const count = await t.db.selectFrom("public_snapshots").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const count = await t.db
+      .selectFrom("public_snapshots")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(count.n).toBe(1);
   });
 });

@@ -70,7 +70,10 @@ describe("only approved signatures are public (property over random state mixes)
           row.state = state;
         }
       }
-      const approved = seeded.filter((r) => r.state === "approved").map((r) => r.id).sort();
+      const approved = seeded
+        .filter((r) => r.state === "approved")
+        .map((r) => r.id)
+        .sort();
 
       for (const sort of ["new", "az"] as const) {
         const listed = await all({ sort });
@@ -121,7 +124,11 @@ describe("keyset pages", () => {
   });
 
   it("never repeat or skip a name that was there from the start while names are approved concurrently", async () => {
-    const initial = await seedSignatures(t.db, letter, Array.from({ length: 60 }, (_, i) => ({ name: `Steady ${i}`, approvedSecondsAgo: i })));
+    const initial = await seedSignatures(
+      t.db,
+      letter,
+      Array.from({ length: 60 }, (_, i) => ({ name: `Steady ${i}`, approvedSecondsAgo: i })),
+    );
     for (const sort of ["new", "az"] as const) {
       const seen: string[] = [];
       let after: string | undefined;
@@ -129,7 +136,10 @@ describe("keyset pages", () => {
       for (;;) {
         const [page] = await Promise.all([
           listPublic(t.db, letter.letterId, { sort, after }, 8),
-          seedSignatures(t.db, letter, [{ name: `Arriving ${sort} ${round}`, approvedSecondsAgo: 0 }, { name: `Steady ${round}b`, approvedSecondsAgo: 0 }]),
+          seedSignatures(t.db, letter, [
+            { name: `Arriving ${sort} ${round}`, approvedSecondsAgo: 0 },
+            { name: `Steady ${round}b`, approvedSecondsAgo: 0 },
+          ]),
         ]);
         seen.push(...page.items.map((i) => i.id));
         round += 1;
@@ -198,13 +208,20 @@ describe("search and filters", () => {
 describe("roll-up", () => {
   it("counts through appended changes, not a hot row, and follows approvals, withdrawals and edits", async () => {
     const [a, b, c] = await seedSignatures(t.db, letter, [{ name: "A" }, { name: "B", kind: "label" }, { name: "C", state: "pending" }]);
-    const events = await t.db.selectFrom("public_list_events").select(sql<number>`count(*)::int`.as("n")).executeTakeFirstOrThrow();
+    const events = await t.db
+      .selectFrom("public_list_events")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .executeTakeFirstOrThrow();
     expect(events.n).toBe(2);
     await refreshRollup(t.db, letter.letterId);
     expect(await readStats(t.db, letter.letterId)).toMatchObject({ total: 2, byKind: { artist: 1, label: 1, roster: 0 } });
     expect((await t.db.selectFrom("public_list_events").selectAll().execute()).length).toBe(0);
 
-    await t.db.updateTable("signatures").set({ state: "approved", approved_at: sql<Date>`now()` }).where("id", "=", c!.id).execute();
+    await t.db
+      .updateTable("signatures")
+      .set({ state: "approved", approved_at: sql<Date>`now()` })
+      .where("id", "=", c!.id)
+      .execute();
     await t.db.updateTable("signatures").set({ state: "withdrawn" }).where("id", "=", a!.id).execute();
     // Featuring a name changes no count.
     await t.db.updateTable("signatures").set({ is_featured: true }).where("id", "=", b!.id).execute();
@@ -234,7 +251,11 @@ describe("roll-up", () => {
   });
 
   it("gives two refreshes at once the same result as one", async () => {
-    await seedSignatures(t.db, letter, Array.from({ length: 12 }, (_, i) => ({ name: `Concurrent ${i}`, country: i % 2 ? "FR" : "BR" })));
+    await seedSignatures(
+      t.db,
+      letter,
+      Array.from({ length: 12 }, (_, i) => ({ name: `Concurrent ${i}`, country: i % 2 ? "FR" : "BR" })),
+    );
     await Promise.all([refreshRollup(t.db, letter.letterId), refreshRollup(t.db, letter.letterId), refreshRollup(t.db, letter.letterId)]);
     const stats = await readStats(t.db, letter.letterId);
     expect(stats.total).toBe(12);

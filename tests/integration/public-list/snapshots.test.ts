@@ -20,7 +20,8 @@ describe("daily snapshots", () => {
   it("chain each day to the one before, and any change to the past breaks the chain from that day on", async () => {
     await seedSignatures(t.db, letter, [{ name: "First Day Signer" }, { name: "Pending Person", state: "pending" }]);
     // Yesterday's snapshot, as the job would have written it then.
-    const yesterdayContent = 'name,kind,role,country,label,signed_on,approved_at,featured,badges\r\n"Early Bird","artist","dj","GB",,"2026-11-01","2026-11-02T00:00:00Z",false,"email_confirmed"\r\n';
+    const yesterdayContent =
+      'name,kind,role,country,label,signed_on,approved_at,featured,badges\r\n"Early Bird","artist","dj","GB",,"2026-11-01","2026-11-02T00:00:00Z",false,"email_confirmed"\r\n';
     const yesterdaySha = sha(CSV_BOM + yesterdayContent);
     const yesterday = await sql<{ day: string }>`select ((now() at time zone 'UTC')::date - 1)::text as day`.execute(t.db);
     const day0 = yesterday.rows[0]!.day;
@@ -50,7 +51,11 @@ describe("daily snapshots", () => {
     expect(await verifySnapshotChain(t.db, letter.letterId)).toEqual({ ok: true });
 
     // Someone edits yesterday's export in the database.
-    await t.db.updateTable("public_snapshots").set({ content: yesterdayContent.replace("Early Bird", "Late Bird") }).where(sql<boolean>`day = ${day0}::date`).execute();
+    await t.db
+      .updateTable("public_snapshots")
+      .set({ content: yesterdayContent.replace("Early Bird", "Late Bird") })
+      .where(sql<boolean>`day = ${day0}::date`)
+      .execute();
     expect(await verifySnapshotChain(t.db, letter.letterId)).toEqual({ ok: false, problem: { day: day0, reason: "the export does not match its hash" } });
     // …and covers it by rewriting that day's hashes: today's link no longer matches.
     const forged = yesterdayContent.replace("Early Bird", "Late Bird");
@@ -60,7 +65,10 @@ describe("daily snapshots", () => {
       .set({ sha256: forgedSha, chain_sha256: chainLink(null, day0, forgedSha, 1) })
       .where(sql<boolean>`day = ${day0}::date`)
       .execute();
-    expect(await verifySnapshotChain(t.db, letter.letterId)).toEqual({ ok: false, problem: { day: taken!.day, reason: "the link to the previous day is broken" } });
+    expect(await verifySnapshotChain(t.db, letter.letterId)).toEqual({
+      ok: false,
+      problem: { day: taken!.day, reason: "the link to the previous day is broken" },
+    });
   });
 
   it("takes one snapshot a day however many processes ask at once", async () => {

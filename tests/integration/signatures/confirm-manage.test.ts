@@ -65,7 +65,11 @@ describe("confirming by link", () => {
 
   it("refuses an expired link, an unknown one and a malformed one", async () => {
     const s = await signed();
-    await t.db.updateTable("signature_tokens").set({ expires_at: sql<Date>`now() - interval '1 minute'` }).where("signature_id", "=", s.id).execute();
+    await t.db
+      .updateTable("signature_tokens")
+      .set({ expires_at: sql<Date>`now() - interval '1 minute'` })
+      .where("signature_id", "=", s.id)
+      .execute();
     expect(await confirmByToken(t.db, s.token)).toEqual({ status: "expired" });
     expect(await stateOf(s.id)).toBe("unconfirmed");
     expect(await confirmByToken(t.db, "A".repeat(43))).toEqual({ status: "invalid" });

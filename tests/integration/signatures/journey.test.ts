@@ -112,7 +112,10 @@ describe("an artist signs through the website", () => {
     expect(manage.status).toBe(200);
     expect(await manage.text()).toContain('value="Phoebe Bridgers"');
 
-    const edited = await post(managePath, new URLSearchParams({ intent: "update", displayName: "Phoebe Bridgers", role: "musician", country: "US", consent: "on" }));
+    const edited = await post(
+      managePath,
+      new URLSearchParams({ intent: "update", displayName: "Phoebe Bridgers", role: "musician", country: "US", consent: "on" }),
+    );
     expect(edited.status).toBe(200);
     expect(await edited.text()).toContain("Saved.");
     const refused = await post(managePath, new URLSearchParams({ intent: "withdraw" }));
@@ -154,8 +157,19 @@ describe("an artist signs through the website", () => {
     const responses = await Promise.all(Array.from({ length: 6 }, () => post(path, "intent=confirm")));
     expect(responses.map((r) => r.status)).toEqual(Array(6).fill(200));
     for (const r of responses) expect(await r.text()).toContain("Your signature is confirmed");
-    const confirms = await t.db.selectFrom("audit_log").select("id").where("action", "=", "confirm").where("subject_id", "in",
-      t.db.selectFrom("signatures").select((eb) => eb.cast<string>("id", "text").as("id")).where("email", "=", email)).execute();
+    const confirms = await t.db
+      .selectFrom("audit_log")
+      .select("id")
+      .where("action", "=", "confirm")
+      .where(
+        "subject_id",
+        "in",
+        t.db
+          .selectFrom("signatures")
+          .select((eb) => eb.cast<string>("id", "text").as("id"))
+          .where("email", "=", email),
+      )
+      .execute();
     expect(confirms).toHaveLength(1);
   });
 
@@ -201,7 +215,7 @@ describe("the client IP", () => {
 describe("bad input", () => {
   it("gets a message next to each field and writes nothing", async () => {
     const before = await signatureCount();
-    const res = await post("/?index", new URLSearchParams({ displayName: "=HYPERLINK(\"x\")", role: "singer", country: "XX", email: "not-an-address" }));
+    const res = await post("/?index", new URLSearchParams({ displayName: '=HYPERLINK("x")', role: "singer", country: "XX", email: "not-an-address" }));
     expect(res.status).toBe(400);
     const html = await res.text();
     for (const [field, message] of [

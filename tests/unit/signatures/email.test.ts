@@ -39,7 +39,7 @@ describe("emailDomain", () => {
   });
 
   it("uses the last @", () => {
-    expect(emailDomain("\"a@b\"@label.example")).toBe("label.example");
+    expect(emailDomain('"a@b"@label.example')).toBe("label.example");
   });
 
   it("maps googlemail.com to gmail.com", () => {

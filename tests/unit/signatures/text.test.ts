@@ -42,12 +42,9 @@ describe("nameProblem", () => {
     expect(nameProblem("abcdef", 5)).toBe("too_long");
   });
 
-  it.each(["https://x.y", "http://band.example", "www.band.com", "myband.com", "Listen at myband.io", "band.fm"])(
-    "refuses the web address %j",
-    (name) => {
-      expect(nameProblem(name)).toBe("url");
-    },
-  );
+  it.each(["https://x.y", "http://band.example", "www.band.com", "myband.com", "Listen at myband.io", "band.fm"])("refuses the web address %j", (name) => {
+    expect(nameProblem(name)).toBe("url");
+  });
 
   it.each(["Mr. Bungle", "Sunn O)))", "DJ Koze", "Beyonc\u00e9", "Mar\u00eda Jos\u00e9", "AC/DC", "!!!", "St. Vincent", "M.I.A.", "a=b"])(
     "accepts the real name %j",
@@ -71,7 +68,7 @@ describe("nameProblem", () => {
     expect(nameProblem(name)).toBe("invisible");
   });
 
-  it.each(["=HYPERLINK(\"x\")", "+1 555", "-2+3", "@SUM(A1:A2)"])("refuses the spreadsheet formula start in %j", (name) => {
+  it.each(['=HYPERLINK("x")', "+1 555", "-2+3", "@SUM(A1:A2)"])("refuses the spreadsheet formula start in %j", (name) => {
     expect(nameProblem(name)).toBe("formula");
   });
 
@@ -126,13 +123,13 @@ describe("nameKey", () => {
     expect(nameKey("Sunn O)))")).toBe("sunno");
   });
 
-  it("drops a leading \"The \"", () => {
+  it('drops a leading "The "', () => {
     expect(nameKey("The Weather Station")).toBe(nameKey("weather-station"));
     expect(nameKey("The Weather Station")).toBe("weatherstation");
     expect(nameKey("THE  Weather Station")).toBe("weatherstation");
   });
 
-  it("keeps \"the\" when it is not a leading word", () => {
+  it('keeps "the" when it is not a leading word', () => {
     expect(nameKey("Theory")).toBe("theory");
     expect(nameKey("Weather Station, The")).toBe("weatherstationthe");
   });
