@@ -15,7 +15,7 @@ import { readForm } from "~/utils/request.server";
 export const meta: MetaFunction = () => [{ title: "Moderation · Countersign" }, { name: "robots", content: "noindex" }];
 
 const filterSchema = z.object({
-  state: z.enum(Object.values(SIGNATURE_STATES) as [string, ...string[]]).catch("pending"),
+  state: z.enum(SIGNATURE_STATES).catch("pending"),
   order: z.enum(["oldest", "newest"]).catch("oldest"),
   kind: z.enum(["artist", "label", "roster"]).optional().catch(undefined),
   country: z

@@ -1,12 +1,13 @@
+import type { Role, SignatureState } from "../../app/domain/signatures/states";
 import { sql } from "kysely";
 import { nameKey, searchKey } from "../../app/domain/signatures/text";
 import type { Db } from "../../db/client";
 
 export interface SeedRow {
   name: string;
-  state?: string;
+  state?: SignatureState;
   kind?: "artist" | "label" | "roster";
-  role?: string;
+  role?: Role;
   country?: string;
   labelId?: string | null;
   featured?: boolean;

@@ -1,10 +1,10 @@
 import type { Db } from "../../../db/client";
 import { recordAudit } from "../audit/audit.server";
-import { SIGNATURE_STATES } from "../signatures/states";
+import { SIGNATURE_STATES, type SignatureState } from "../signatures/states";
 import type { Decision, RejectionReason } from "./reasons";
 
 /** Where each decision may start from, and where it leads. */
-const RULES: Record<Decision, { from: readonly string[]; to?: string }> = {
+const RULES: Record<Decision, { from: readonly SignatureState[]; to?: SignatureState }> = {
   // Only a confirmed address can be approved: a quarantined signature is released first (bulk.server.ts).
   approve: { from: [SIGNATURE_STATES.pending], to: SIGNATURE_STATES.approved },
   reject: { from: [SIGNATURE_STATES.pending, SIGNATURE_STATES.quarantined, SIGNATURE_STATES.unconfirmed], to: SIGNATURE_STATES.rejected },

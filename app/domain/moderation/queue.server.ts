@@ -1,14 +1,14 @@
 import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import { nameKey } from "../signatures/text";
-import { SIGNATURE_STATES } from "../signatures/states";
+import { SIGNATURE_STATES, type Role, type SignatureKind, type SignatureState } from "../signatures/states";
 
 export interface QueueFilters {
-  state: string;
+  state: SignatureState;
   order: "oldest" | "newest";
-  kind?: string;
+  kind?: SignatureKind;
   country?: string;
-  role?: string;
+  role?: Role;
   /** A name (fuzzy), an email address, @domain, or an IP hash. */
   q?: string;
   flagged?: boolean;

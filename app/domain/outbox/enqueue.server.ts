@@ -1,6 +1,7 @@
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Db } from "../../../db/client";
 import type { DB } from "../../../db/schema";
+import type { OutboxState } from "./states";
 import { templates, type TemplateName, type TemplateProps } from "../../../emails/index";
 
 /**
@@ -22,4 +23,21 @@ export async function enqueue<T extends TemplateName>(
     .returning(["id", "idempotency_key"])
     .executeTakeFirstOrThrow();
   return { id: row.id, idempotencyKey: row.idempotency_key };
+}
+
+/**
+ * An address that must be forgotten (its signer withdrew): the outbox keeps its records of what was
+ * sent, without the address or the contents, and anything not yet sent to it is never sent.
+ */
+export async function redactRecipient(trx: Transaction<DB> | Db, address: string, why: string): Promise<void> {
+  await trx
+    .updateTable("email_outbox")
+    .set((eb) => ({
+      to_address: sql<string>`'withdrawn-' || ${eb.ref("id")} || '@redacted.invalid'`,
+      props: null,
+      state: eb.case().when("state", "in", ["queued", "batched"]).then(eb.val<OutboxState>("dead")).else(eb.ref("state")).end(),
+      last_error: eb.case().when("state", "in", ["queued", "batched"]).then(why).else(eb.ref("last_error")).end(),
+    }))
+    .where("to_address", "=", address)
+    .execute();
 }

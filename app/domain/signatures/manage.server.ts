@@ -1,6 +1,6 @@
-import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import { recordAudit } from "../audit/audit.server";
+import { redactRecipient } from "../outbox/enqueue.server";
 import type { ManageFormInput } from "./schema";
 import { SIGNATURE_STATES, TRANSITIONS, type SignatureState } from "./states";
 import { findToken } from "./tokens.server";
@@ -104,16 +104,7 @@ export async function withdrawSignature(db: Db, token: string): Promise<ManageOu
       .execute();
     if (row.email) {
       // The address also sits on emails sent to it: keep the records, drop the address and contents.
-      await trx
-        .updateTable("email_outbox")
-        .set((eb) => ({
-          to_address: sql<string>`'withdrawn-' || ${eb.ref("id")} || '@redacted.invalid'`,
-          props: null,
-          state: sql<string>`case when state in ('queued', 'batched') then 'dead' else state end`,
-          last_error: sql<string>`case when state in ('queued', 'batched') then 'signature withdrawn' else last_error end`,
-        }))
-        .where("to_address", "=", row.email)
-        .execute();
+      await redactRecipient(trx, row.email, "signature withdrawn");
     }
     await trx.updateTable("signature_tokens").set({ revoked_at: new Date() }).where("signature_id", "=", row.id).where("revoked_at", "is", null).execute();
     await recordAudit(trx, {

@@ -24,6 +24,7 @@ export const TRANSITIONS = {
 } as const satisfies Record<string, readonly SignatureState[]>;
 
 export const SIGNATURE_KINDS = { artist: "artist", label: "label", roster: "roster" } as const;
+export type SignatureKind = (typeof SIGNATURE_KINDS)[keyof typeof SIGNATURE_KINDS];
 
 export const ROLES = ["musician", "songwriter", "producer", "dj", "podcaster", "engineer", "other"] as const;
 export type Role = (typeof ROLES)[number];

@@ -14,7 +14,7 @@ let letter: { letterId: number; versionId: number };
 let seeded: Awaited<ReturnType<typeof seedSignatures>>;
 let today: string;
 
-const NOT_PUBLIC = ["unconfirmed", "pending", "rejected", "withdrawn", "quarantined"];
+const NOT_PUBLIC = ["unconfirmed", "pending", "rejected", "withdrawn", "quarantined"] as const;
 
 beforeAll(async () => {
   letter = await registerCurrentLetter(t.db);
