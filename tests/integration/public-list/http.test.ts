@@ -317,8 +317,10 @@ describe("snapshots", () => {
     expect(html).toContain(snapshot!.chainSha256);
     const res = await get(snapshot!.path);
     expect(res.headers.get("x-snapshot-root")).toBe(snapshot!.root);
-    const lines = (await res.text()).split("\r\n");
-    expect(lines[0]).toBe("\uFEFFdigest,salt,name,kind,role,country,label,signed_on,approved_at,featured,badges");
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").split("\r\n");
+    expect(lines[0]).toBe("digest,salt,name,kind,role,country,label,signed_on,approved_at,featured,badges");
     expect(lines.slice(1, -1)).toHaveLength(approved().length);
     expect((await get("/press/snapshots/000099-20260101T000000Z.csv")).status).toBe(404);
     expect((await get("/press/snapshots/not-a-snapshot.csv")).status).toBe(404);
