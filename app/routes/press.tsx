@@ -114,8 +114,8 @@ export default function PressRoute() {
           </li>
           <li>
             Or let our checker do it, with nothing but Node.js 20: <code>node scripts/verify-snapshots.mjs {url}</code> (from the source code; or{" "}
-            <code>npm run verify:snapshots -- {url}</code>). It also checks a folder holding <code>snapshots.json</code> and the CSV files you saved, and
-            prints for each snapshot OK or FAIL and how many rows were removed.
+            <code>npm run verify:snapshots -- {url}</code>). It also checks a folder holding <code>snapshots.json</code> and the CSV files you saved, and prints
+            for each snapshot OK or FAIL and how many rows were removed.
           </li>
         </ol>
         <p>Keep the latest chain hash you have seen: a later list must contain it, or snapshots were rewritten.</p>

@@ -9,7 +9,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const letterId = await requireLetterId(context.db);
   const snapshots = await listSnapshots(context.db, letterId);
   return publicJson({
-    format: "CSV, UTF-8 with BOM, CRLF: digest,salt,<public columns>. digest = sha256(salt + row), row = the public columns as written after the salt. A redacted row keeps its digest; its salt and columns are empty.",
+    format:
+      "CSV, UTF-8 with BOM, CRLF: digest,salt,<public columns>. digest = sha256(salt + row), row = the public columns as written after the salt. A redacted row keeps its digest; its salt and columns are empty.",
     root: "sha256 of every row's digest (64 hex characters each), in file order, joined with nothing",
     chain: "sha256(previous chain hash or 64 zeros + \\n + identifier + \\n + root + \\n + row count)",
     data: snapshots.map((s) => ({
