@@ -4,7 +4,7 @@ import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { PlainField } from "~/components/fields";
 import { requestLogin, signInWithCode } from "~/domain/auth/login.server";
-import { currentUser, startSession } from "~/domain/auth/session.server";
+import { currentUser, startSession } from "~/utils/session.server";
 import { readForm } from "~/utils/request.server";
 import { safeRedirect } from "~/utils/redirect";
 

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { recordIdentityCheck, setNotable } from "~/domain/moderation/decide.server";
 import { signatureDetails, signatureHistory } from "~/domain/moderation/queue.server";
 import { countryName } from "~/domain/signatures/countries";
