@@ -148,14 +148,25 @@ describe("the Origin check on /admin", () => {
     const sameSite = await rawRequest(plain.url, { method: "POST", path: "/admin/logout", headers: { ...headers, "sec-fetch-site": "same-site" }, body: form });
     expect(sameSite.status).toBe(403);
     expect((await fetch(`${plain.url}/admin`, { headers: { cookie: mod.cookie }, redirect: "manual" })).status).toBe(200);
-    const sameOrigin = await rawRequest(plain.url, { method: "POST", path: "/admin/logout", headers: { ...headers, "sec-fetch-site": "same-origin" }, body: form });
+    const sameOrigin = await rawRequest(plain.url, {
+      method: "POST",
+      path: "/admin/logout",
+      headers: { ...headers, "sec-fetch-site": "same-origin" },
+      body: form,
+    });
     expect(sameOrigin.status).toBe(302);
   });
 
   it("does not let a path that only looks like the webhook skip the check", async () => {
     const mod = await userWithSession(t.db, "moderator");
     const headers = { "content-type": "application/x-www-form-urlencoded", cookie: mod.cookie, origin: "https://evil.example" };
-    for (const path of ["/webhooks/../admin/logout", "//webhooks/resend", "/Webhooks/resend", "/webhooks/resend/../../admin/logout", "/webhooks/%2e%2e/admin/logout"]) {
+    for (const path of [
+      "/webhooks/../admin/logout",
+      "//webhooks/resend",
+      "/Webhooks/resend",
+      "/webhooks/resend/../../admin/logout",
+      "/webhooks/%2e%2e/admin/logout",
+    ]) {
       const res = await rawRequest(plain.url, { method: "POST", path, headers, body: "everywhere=on" });
       expect(res.status, path).toBe(403);
     }

@@ -78,7 +78,9 @@ describe("a body over the limit", () => {
       let text = "";
       socket.on("data", (chunk) => (text += chunk.toString("utf8")));
       socket.on("close", () => resolve(text));
-      socket.write(`POST /?index HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${server.url}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ndisplayName=`);
+      socket.write(
+        `POST /?index HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${server.url}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ndisplayName=`,
+      );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toMatch(/\r\nconnection: close\r\n/i);
@@ -138,7 +140,12 @@ describe("caching of action answers", () => {
 
 describe("the webhook's CSRF exemption", () => {
   it("still lets Resend post to exactly /webhooks/resend without an Origin", async () => {
-    const res = await rawRequest(server.url, { method: "POST", path: "/webhooks/resend", headers: { "content-type": "application/json", "sec-fetch-site": "cross-site" }, body: "{}" });
+    const res = await rawRequest(server.url, {
+      method: "POST",
+      path: "/webhooks/resend",
+      headers: { "content-type": "application/json", "sec-fetch-site": "cross-site" },
+      body: "{}",
+    });
     expect(res.status).toBe(400); // reached the route: no svix headers
     expect(res.body).toContain("svix");
   });
