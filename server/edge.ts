@@ -131,7 +131,9 @@ export function readBody({ maxBytes, timeoutMs }: { maxBytes: number; timeoutMs:
       if (args[0] === 413) res.setHeader("Connection", "close");
       return writeHead.apply(this, args);
     } as typeof writeHead;
-    if (req.method === "GET" || req.method === "HEAD") return next();
+    // A GET may carry a body too (no form of ours sends one): it is read under the same limits and dropped.
+    const hasBody = req.get("transfer-encoding") !== undefined || Number(req.get("content-length") ?? 0) > 0;
+    if (!hasBody && (req.method === "GET" || req.method === "HEAD")) return next();
     const tooLarge = "The request was larger than any form on this site.";
     if (Number(req.get("content-length") ?? 0) > maxBytes) return refuseAndClose(req, res, 413, tooLarge);
     const chunks: Buffer[] = [];

@@ -35,6 +35,23 @@ describe("a body over the limit", () => {
     }
   });
 
+  it("reads a GET's body under the same limit (no page takes one)", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const big = await rawRequest(server.url, {
+        path: "/",
+        headers: { "content-type": "text/plain", "content-length": 1 << 20 },
+        body: "x".repeat(1 << 20),
+        agent,
+      });
+      expect(big.status).toBe(413);
+      expect(big.headers.connection).toBe("close");
+      expect((await rawRequest(server.url, { path: "/", agent })).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it("answers a form over the form limit (but under the edge's) with the site's 413 page, closing cleanly", async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
