@@ -122,8 +122,8 @@ export function createApp({ build, database, env, log, root = process.cwd(), bod
     next();
   });
   app.use(securityHeaders(env));
-  app.use(methodAndTarget());
   app.use(privateAnswers());
+  app.use(methodAndTarget());
   app.use(readBody({ maxBytes: MAX_BODY_BYTES, timeoutMs: bodyTimeoutMs }));
   app.use(originCheck());
   app.use(badAddress());

@@ -132,6 +132,8 @@ describe("caching of private answers", () => {
       await fetch(`${plain.url}/admin/login`, { redirect: "manual" }),
       await post(plain, "/admin/login", { email: "not an address" }), // action error
       await post(plain, "/admin/logout", {}, { cookie: mod.cookie }), // action redirect
+      await fetch(`${plain.url}/admin/signatures/%ff`, { headers: { cookie: mod.cookie }, redirect: "manual" }), // broken path
+      await fetch(`${plain.url}/admin`, { method: "PUT", headers: { cookie: mod.cookie }, redirect: "manual" }), // 405
     ];
     for (const res of answers) expect(res.headers.get("cache-control"), `${res.url} ${res.status}`).toBe("private, no-store");
   });
