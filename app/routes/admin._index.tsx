@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { decide, queueDecisions } from "~/domain/moderation/decide.server";
 import { countsByState, listQueue, CLUSTER_HINT } from "~/domain/moderation/queue.server";
 import { REJECTION_REASONS } from "~/domain/moderation/reasons";

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { applyBulk, countSelection, isEmptySelection, type Selection } from "~/domain/moderation/bulk.server";
 import { REJECTION_REASONS } from "~/domain/moderation/reasons";
 import { bulkSchema } from "~/domain/moderation/schema";

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AdminNav } from "~/components/AdminNav";
 import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { addUser, disableUser, listStaff } from "~/domain/auth/users.server";
 import { readForm } from "~/utils/request.server";
 

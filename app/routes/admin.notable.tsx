@@ -5,7 +5,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { addNotableName, listNotableNames, removeNotableName } from "~/domain/moderation/notable.server";
 import { notableNameSchema } from "~/domain/moderation/schema";
 import { firstError } from "~/utils/input";

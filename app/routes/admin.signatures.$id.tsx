@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { recordIdentityCheck, setNotable } from "~/domain/moderation/decide.server";
 import { signatureDetails, signatureHistory } from "~/domain/moderation/queue.server";
 import { countryName } from "~/domain/signatures/countries";

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AdminNav } from "~/components/AdminNav";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { requireLetterId } from "~/domain/public-list/page.server";
 import { listSnapshots, takeSnapshot } from "~/domain/public-list/snapshots.server";
 import { readForm } from "~/utils/request.server";
