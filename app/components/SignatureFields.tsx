@@ -22,8 +22,17 @@ export function PublicSignatureFields({
       <TextField meta={fields.displayName} label="Name to show" hint="Your artist or band name, as it should appear on the letter." autoComplete="nickname" />
       <SelectField meta={fields.role} label="Role" options={roleOptions} placeholder="Choose your role" />
       <SelectField meta={fields.country} label="Country" options={COUNTRIES} placeholder="Choose your country" />
-      <TextField meta={fields.link} type="url" label="Link to your music (optional)" hint="A page where people can hear your work: https://…" />
-      <TextareaField meta={fields.comment} label="Comment (optional)" hint="Up to 280 characters, shown beside your name." />
+      <TextField
+        meta={fields.link}
+        type="url"
+        label="Link to your music (optional)"
+        hint="A page where moderators can hear your work, to check who you are: https://… It is not published."
+      />
+      <TextareaField
+        meta={fields.comment}
+        label="Note to the moderators (optional)"
+        hint="Up to 280 characters. Only moderators read it; it is not published."
+      />
     </>
   );
 }

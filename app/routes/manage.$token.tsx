@@ -80,7 +80,7 @@ export default function ManageSignature() {
       </p>
       {posted && "backToModeration" in posted ? (
         <p className="notice" role="status">
-          {posted.backToModeration ? "Saved. Your new name goes back to a moderator before it appears again." : "Saved."}
+          {posted.backToModeration ? "Saved. Your changes go back to a moderator before your name appears again." : "Saved."}
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} noValidate className="form">

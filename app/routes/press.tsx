@@ -60,9 +60,7 @@ export default function PressRoute() {
           A moderator reviews every confirmed name before it appears. Well-known names need an identity check outside the site (a reply from a known account or
           representative) before they can be approved.
         </li>
-        <li>
-          Labels prove they control an address at their own web domain before they sign or list artists; each listed artist is told and can confirm or withdraw.
-        </li>
+        <li>Labels cannot sign or list artists yet; until they can, every name on the list was confirmed by the artist's own email.</li>
         <li>Anyone can withdraw; their name leaves the list at once and their private details are deleted.</li>
         <li>Every decision is recorded in an audit log that cannot be edited.</li>
       </ol>

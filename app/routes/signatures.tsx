@@ -3,11 +3,11 @@ import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PlainSelect } from "~/components/fields";
 import { Badges, CountChart, Totals, formatDay } from "~/components/public";
-import { KIND_LABELS } from "~/domain/public-list/badges";
+import { KIND_LABELS, publicRole } from "~/domain/public-list/badges";
 import { PUBLIC_CACHE } from "~/domain/public-list/cache";
 import { listHref, loadListPage } from "~/domain/public-list/page.server";
 import { COUNTRIES, countryName } from "~/domain/signatures/countries";
-import { ROLE_LABELS, ROLES, type Role } from "~/domain/signatures/states";
+import { ROLE_LABELS, ROLES } from "~/domain/signatures/states";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = await loadListPage(context.db, new URL(request.url).searchParams);
@@ -120,7 +120,7 @@ export default function SignaturesRoute() {
             <li key={item.id} className={item.featured ? "featured" : undefined}>
               <span className="name">{item.name}</span>
               <span className="details">
-                {item.kind === "label" ? "Label" : (ROLE_LABELS[item.role as Role] ?? item.role)} · {countryName(item.country)}
+                {publicRole(item.kind, item.role)} · {countryName(item.country)}
                 {item.label && item.kind === "roster" ? ` · via ${item.label}` : ""} · signed <time dateTime={item.signedOn}>{formatDay(item.signedOn)}</time>
               </span>
               <Badges badges={item.badges} label={item.label} />

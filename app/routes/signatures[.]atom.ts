@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { BADGES } from "~/domain/public-list/badges";
+import { BADGES, publicRole } from "~/domain/public-list/badges";
 import { listPublic } from "~/domain/public-list/list.server";
 import { requireLetterId } from "~/domain/public-list/page.server";
 import { publicResource } from "~/domain/public-list/http.server";
@@ -16,7 +16,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const entries = items
     .map((item) => {
       const how = item.badges.map((b) => BADGES[b].label).join(", ");
-      const summary = `${item.name} (${item.kind === "label" ? "label" : item.role}, ${countryName(item.country)}${item.label && item.kind === "roster" ? `, via ${item.label}` : ""}). ${how || "Approved by moderators"}.`;
+      const summary = `${item.name} (${publicRole(item.kind, item.role)}, ${countryName(item.country)}${item.label && item.kind === "roster" ? `, via ${item.label}` : ""}). ${how || "Approved by moderators"}.`;
       return `  <entry>
     <id>tag:${host},2026:signature-${item.id}</id>
     <title>${escapeXml(item.name)}</title>

@@ -1,3 +1,5 @@
+import { ROLE_LABELS } from "../signatures/states";
+
 /**
  * The facts the public list states about each name (../shared/DESIGN.md, "Badges"). Every name on
  * the list was also approved by a moderator; a badge says what else the system holds.
@@ -7,15 +9,20 @@ export const BADGES = {
     label: "Email confirmed",
     explanation: "The artist opened a link sent to the address they gave, and a moderator approved the name.",
   },
+  // The three label marks are earned through the labels work (issue 11), which no one can use yet:
+  // they are not explained on /press until a label can join.
   label_domain_confirmed: {
+    earnable: false,
     label: "Label domain confirmed",
     explanation: "Someone who controls an address at the label's own web domain signed for it.",
   },
   via_label: {
+    earnable: false,
     label: "Via label",
     explanation: "Listed by a label with a confirmed domain, at the artist's request; the artist was told and can withdraw.",
   },
   artist_confirmed: {
+    earnable: false,
     label: "Confirmed by the artist",
     explanation: "An artist listed by a label also confirmed it themselves, by email.",
   },
@@ -26,6 +33,8 @@ export const BADGES = {
 } as const;
 export type BadgeId = keyof typeof BADGES;
 export const BADGE_IDS = Object.keys(BADGES) as BadgeId[];
+/** The marks a name can earn today: the only ones /press explains. */
+export const EARNABLE_BADGE_IDS = BADGE_IDS.filter((id) => !("earnable" in BADGES[id]));
 
 /** The columns a badge is decided from: public facts only. */
 export interface BadgeFacts {
@@ -47,3 +56,9 @@ export function badgesFor(facts: BadgeFacts): BadgeId[] {
 }
 
 export const KIND_LABELS = { artist: "Artist", label: "Label", roster: "Via a label" } as const;
+
+/** The role as every public output prints it: "Label" for a label, else the role's own label. */
+export function publicRole(kind: string, role: string): string {
+  if (kind === "label") return "Label";
+  return (ROLE_LABELS as Record<string, string>)[role] ?? role;
+}

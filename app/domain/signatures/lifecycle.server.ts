@@ -39,7 +39,7 @@ export const TRANSITIONS = {
   release: { [quarantined]: unconfirmed },
   /** The signer changed what the public sees: an approved name is checked again. */
   edit: { [unconfirmed]: "same", [pending]: "same", [approved]: pending, [rejected]: "same" },
-  /** The signer changed details that need no new review. */
+  /** The signer changed details that are not published (the link and comment moderators read). */
   amend: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same" },
   /** The signer takes it back: off every public output, private fields erased. */
   withdraw: { [unconfirmed]: withdrawn, [pending]: withdrawn, [approved]: withdrawn },

@@ -28,20 +28,28 @@ export async function lookupManageToken(db: Db, token: string): Promise<ManageLo
 export type ManageOutcome = { status: "updated"; backToModeration: boolean } | { status: "withdrawn" } | { status: "invalid" };
 
 /**
- * The signer edits the public fields. A changed name must be checked again: an approved signature
- * goes back to `pending` (and off the public list) until a moderator approves the new name.
+ * The signer edits their details. A changed name, role or country must be checked again: an approved
+ * signature goes back to `pending` (and off the public list) until a moderator approves it.
  */
 export async function updateSignature(db: Db, token: string, input: ManageFormInput): Promise<ManageOutcome> {
   const found = await findToken(db, token, "manage");
   if (!found || found.expired) return { status: "invalid" };
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("signatures").select(["id", "state", "display_name"]).where("id", "=", found.signature_id).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom("signatures")
+      .select(["id", "state", "display_name", "role", "country"])
+      .where("id", "=", found.signature_id)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) return { status: "invalid" } as const;
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
-    const nameChanged = input.displayName !== row.display_name;
-    const done = await transition(trx, row.id, nameChanged ? "edit" : "amend", "signer", {
+    // What the public sees (name, role, country) is checked again; the link and comment are for moderators only.
+    const changed = [input.displayName !== row.display_name && "name", input.role !== row.role && "role", input.country !== row.country && "country"].filter(
+      Boolean,
+    );
+    const done = await transition(trx, row.id, changed.length > 0 ? "edit" : "amend", "signer", {
       expected: row.state,
-      reason: nameChanged ? "public name changed" : "details changed",
+      reason: changed.length > 0 ? `public ${changed.join(", ")} changed` : "details changed",
       fields: {
         display_name: input.displayName,
         name_key: nameKey(input.displayName),

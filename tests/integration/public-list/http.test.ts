@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshRollup } from "../../../app/domain/public-list/rollup.server";
@@ -264,6 +265,18 @@ describe("pages", () => {
     }
   });
 
+  it("claims nothing the code does not do: no label proofs or roster notices, no public comments", async () => {
+    const press = (await (await get("/press")).text()).replace(/<!-- -->/g, "");
+    for (const claim of ["Labels prove", "Label domain confirmed", "Confirmed by the artist", "the artist was told"]) expect(press).not.toContain(claim);
+    expect(press).toContain("Email confirmed");
+    const form = await (await get("/")).text();
+    expect(form).not.toContain("shown beside your name");
+    expect(form).toContain("not published");
+    const readme = readFileSync("README.md", "utf8").replace(/\s+/g, " ");
+    expect(readme).not.toContain("labels prove control of their email domain and sign as organisations;");
+    expect(readme).not.toContain("label domain confirmed, via label, confirmed by the artist");
+  });
+
   it("draws the chart as SVG with a text summary and the figures in a table", async () => {
     const html = (await (await get("/press")).text()).replace(/<!-- -->/g, "");
     expect(html).toMatch(/<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-caption chart-desc"/);
@@ -302,6 +315,9 @@ describe("pages", () => {
     // Newest approval first, featured or not.
     expect(titles[0]).toBe("Public Artist 0");
     expect(xml).toContain("<title>Quote &quot;Unquote&quot;, Esq.</title>");
+    // Roles as the page prints them, never the stored code.
+    expect(xml).toContain("(Musician, ");
+    expect(xml).not.toMatch(/\((musician|songwriter|producer|dj|podcaster|engineer|other), /);
   });
 });
 

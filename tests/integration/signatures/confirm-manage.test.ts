@@ -128,6 +128,19 @@ describe("managing a signature", () => {
     expect(row).toMatchObject({ display_name: "Weather Station (band)", role: "songwriter", country: "US", comment: "Still here." });
   });
 
+  it.each([
+    ["role", { role: "producer" as const }],
+    ["country", { country: "FR" }],
+  ])("sends an approved signature back to moderation when its %s changes, as a new name would", async (_field, change) => {
+    const c = await confirmed();
+    const input = { displayName: "The Weather Station", role: "songwriter" as const, country: "US", consent: true };
+    await updateSignature(t.db, c.manageToken, input);
+    await t.db.updateTable("signatures").set({ state: "approved" }).where("id", "=", c.id).execute();
+    expect(await updateSignature(t.db, c.manageToken, { ...input, ...change })).toEqual({ status: "updated", backToModeration: true });
+    expect(await stateOf(c.id)).toBe("pending");
+    expect((await auditTrail(t.db, "signature", c.id)).at(-1)).toMatchObject({ action: "edit", before_state: "approved", after_state: "pending" });
+  });
+
   it("withdraws: off the list at once, private fields deleted, links revoked, emails redacted", async () => {
     const c = await confirmed();
     await t.db.updateTable("signatures").set({ state: "approved" }).where("id", "=", c.id).execute();
