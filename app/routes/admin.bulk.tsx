@@ -7,18 +7,17 @@ import { MODERATION_ROLES } from "~/domain/auth/roles";
 import { requireRole } from "~/utils/session.server";
 import { applyBulk, countSelection, isEmptySelection, type Selection } from "~/domain/moderation/bulk.server";
 import { REJECTION_REASONS } from "~/domain/moderation/reasons";
-import { bulkSchema } from "~/domain/moderation/schema";
-import { firstError } from "~/utils/input";
+import { bulkPrefillSchema, bulkSchema } from "~/domain/moderation/schema";
+import { firstError, parseQuery } from "~/utils/input";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Bulk actions · Countersign moderation" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
-  const params = new URL(request.url).searchParams;
   return {
     user: { email: user.email, role: user.role },
-    prefill: { state: params.get("state") ?? "pending", emailDomain: params.get("emailDomain") ?? "", ipHash: params.get("ipHash") ?? "" },
+    prefill: parseQuery(request, bulkPrefillSchema),
   };
 }
 
@@ -82,6 +81,7 @@ export default function Bulk() {
             <option value="pending">pending</option>
             <option value="quarantined">quarantined</option>
             <option value="unconfirmed">unconfirmed</option>
+            <option value="approved">approved (already public)</option>
           </select>
         </div>
         <div className="field">
@@ -110,10 +110,11 @@ export default function Bulk() {
             <option value="reject">reject (invalidate)</option>
             <option value="approve">approve</option>
             <option value="release">release from quarantine (sends the confirmation email)</option>
+            <option value="hide">hide (takes approved names off the public list)</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor="reason">Reason (for reject)</label>
+          <label htmlFor="reason">Reason (for reject and hide)</label>
           <select id="reason" name="reason" defaultValue="">
             <option value="">—</option>
             {Object.entries(REJECTION_REASONS).map(([v, l]) => (

@@ -6,7 +6,7 @@ import type { RejectionReason } from "./reasons";
 
 /** Which signatures a bulk action touches. At least one condition besides the state is required. */
 export interface Selection {
-  state: "pending" | "quarantined" | "unconfirmed";
+  state: "pending" | "quarantined" | "unconfirmed" | "approved";
   emailDomain?: string;
   ipHash?: string;
   /** Matched case-insensitively anywhere in the public name; `*` is a wildcard. */
@@ -15,7 +15,7 @@ export interface Selection {
   until?: Date;
 }
 
-export type BulkAction = "approve" | "reject" | "release";
+export type BulkAction = "approve" | "reject" | "release" | "hide";
 
 export const BULK_BATCH = 500;
 
@@ -64,7 +64,8 @@ export async function applyBulk(
 ): Promise<BulkOutcome> {
   if (isEmptySelection(s)) return { status: "refused", message: "Give at least one condition: a domain, an IP hash, a name pattern or a time window" };
   if (!nextState(s.state, action)) return { status: "refused", message: BULK_REFUSALS[action] };
-  if (action === "reject" && !opts.reason) return { status: "refused", message: "Choose a reason" };
+  const rejects = action === "reject" || action === "hide";
+  if (rejects && !opts.reason) return { status: "refused", message: "Choose a reason" };
   const count = await countSelection(db, s);
   if (count !== opts.confirmedCount) return { status: "changed", count };
 
@@ -88,7 +89,7 @@ export async function applyBulk(
           expected: s.state,
           bulk: true,
           reason,
-          rejection: action === "reject" ? { reason: opts.reason!, note } : undefined,
+          rejection: rejects ? { reason: opts.reason!, note } : undefined,
         }).catch(refusedAs(null));
         // Notable names without an identity check are left for a moderator to look at one by one.
         if (applied) done++;
@@ -104,8 +105,9 @@ export async function applyBulk(
 
 const BULK_REFUSALS: Record<BulkAction, string> = {
   approve: "Only pending signatures can be approved in bulk",
-  reject: "These signatures cannot be rejected",
+  reject: "Approved signatures are hidden, not rejected: choose hide",
   release: "Only quarantined signatures can be released",
+  hide: "Only approved signatures can be hidden; reject the others",
 };
 
 /** Email domains and IP hashes with the most signatures in the last hour. */

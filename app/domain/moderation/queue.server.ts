@@ -81,9 +81,23 @@ export async function listQueue(db: Db, f: QueueFilters) {
     else if (q.includes("@")) query = query.where("s.email", "=", q);
     else query = query.where((eb) => eb.or([eb("s.display_name", "ilike", `%${q.replace(/[%_\\]/g, "\\$&")}%`), eb("s.name_key", "=", nameKey(q))]));
   }
-  const rows = await query
-    .orderBy("s.created_at", f.order === "oldest" ? "asc" : "desc")
-    .orderBy("s.id")
+  // "Flagged only" is decided here, before the page's limit, so no flagged row hides behind 50 others.
+  const rows = await db
+    .selectFrom(query.as("q"))
+    .selectAll()
+    .$if(Boolean(f.flagged), (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb("q.notable", "=", true),
+          eb("q.sameName", ">", 0),
+          eb("q.sameDomainDay", ">=", CLUSTER_HINT),
+          eb("q.sameIpDay", ">=", CLUSTER_HINT),
+          eb("q.clusterHour", ">=", TRENDING_THRESHOLD),
+        ]),
+      ),
+    )
+    .orderBy("q.createdAt", f.order === "oldest" ? "asc" : "desc")
+    .orderBy("q.id")
     .limit(QUEUE_PAGE)
     .execute();
   const withFlags = rows.map((r) => ({
@@ -93,9 +107,7 @@ export async function listQueue(db: Db, f: QueueFilters) {
     sameIpDay: r.sameIpDay ?? 0,
     trending: (r.clusterHour ?? 0) >= TRENDING_THRESHOLD,
   }));
-  return f.flagged
-    ? withFlags.filter((r) => r.notable || r.trending || r.sameName > 0 || r.sameDomainDay >= CLUSTER_HINT || r.sameIpDay >= CLUSTER_HINT)
-    : withFlags;
+  return withFlags;
 }
 
 export async function countsByState(db: Db): Promise<Record<string, number>> {

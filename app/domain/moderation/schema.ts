@@ -69,11 +69,11 @@ const optionalDate = optional(
     .transform((v) => new Date(v)),
 );
 
-export const BULK_ACTIONS = ["approve", "reject", "release"] as const;
+export const BULK_ACTIONS = ["approve", "reject", "release", "hide"] as const;
 
 /** A bulk action: the selection, the action, and (on the second step) the count the moderator saw. */
 export const bulkSchema = z.object({
-  state: z.enum(["pending", "quarantined", "unconfirmed"], { error: "Choose which signatures" }),
+  state: z.enum(["pending", "quarantined", "unconfirmed", "approved"], { error: "Choose which signatures" }),
   emailDomain: optional(z.string().trim().max(253, "Use at most 253 characters")),
   ipHash: optional(
     z
@@ -90,3 +90,10 @@ export const bulkSchema = z.object({
   confirmedCount: optional(z.coerce.number().int().min(0)),
 });
 export type BulkInput = z.infer<typeof bulkSchema>;
+
+/** The bulk page's prefill from a hint's link (?state=&emailDomain=&ipHash=). */
+export const bulkPrefillSchema = z.object({
+  state: z.enum(["pending", "quarantined", "unconfirmed", "approved"]).catch("pending"),
+  emailDomain: z.string().max(253).catch(""),
+  ipHash: z.string().max(64).catch(""),
+});

@@ -120,3 +120,34 @@ describe("the trending report", () => {
     expect(domains.map((d) => d.n)).toEqual([...domains.map((d) => d.n)].sort((a, b) => b - a));
   });
 });
+
+describe("a flood found after approval", () => {
+  it("is hidden in one go: count first, in batches, each change audited, off the public list", async () => {
+    await flood(7, "approved-flood.example", "approved");
+    const s = { state: "approved" as const, emailDomain: "approved-flood.example" };
+    expect(await countSelection(t.db, s)).toBe(7);
+    expect(await applyBulk(t.db, s, "hide", { actorId: moderator, confirmedCount: 7 })).toMatchObject({ status: "refused", message: "Choose a reason" });
+    expect(await applyBulk(t.db, s, "hide", { actorId: moderator, confirmedCount: 7, reason: "fake", note: "scripted" })).toEqual({
+      status: "done",
+      changed: 7,
+      skipped: 0,
+    });
+    expect(await states("approved-flood.example")).toEqual({ rejected: 7 });
+    const audited = await t.db
+      .selectFrom("audit_log")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where("action", "=", "bulk_hide")
+      .where("before_state", "=", "approved")
+      .executeTakeFirstOrThrow();
+    expect(audited.n).toBe(7);
+  });
+
+  it("cannot be approved or released again by a bulk action that does not fit its state", async () => {
+    await flood(2, "approved-other.example", "approved");
+    const s = { state: "approved" as const, emailDomain: "approved-other.example" };
+    for (const action of ["approve", "release", "reject"] as const) {
+      expect(await applyBulk(t.db, s, action, { actorId: moderator, confirmedCount: 2, reason: "fake" })).toMatchObject({ status: "refused" });
+    }
+    expect(await states("approved-other.example")).toEqual({ approved: 2 });
+  });
+});

@@ -153,4 +153,29 @@ describe("the audit log", () => {
     await expect(sql`update audit_log set reason = 'tampered'`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(t.db)).rejects.toThrow(/append-only/);
   });
+
+  it("finds every flagged row however many unflagged ones come first (the filter is in SQL, before the page limit)", async () => {
+    // 60 older rows in another state bucket would not matter: use the same state and order.
+    const tag = Math.random().toString(36).slice(2, 7);
+    const plain: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      // Each from a domain of its own, so no "many from one domain" hint flags it.
+      const outcome = await sign(t.db, { displayName: `Plain Unflagged ${tag} ${i}`, email: `artist@plain-${tag}-${i}.test` });
+      if (outcome.kind !== "created") throw new Error("expected a signature");
+      plain.push(outcome.signatureId);
+    }
+    await t.db.updateTable("signatures").set({ state: "pending" }).where("id", "in", plain).execute();
+    await t.db
+      .updateTable("signatures")
+      .set({ created_at: new Date(Date.now() - 86_400_000 * 3) })
+      .where("id", "in", plain)
+      .execute();
+    const flaggedName = `Flagged Twice ${Math.random().toString(36).slice(2, 7)}`;
+    await pending(flaggedName);
+    const flagged = await pending(flaggedName);
+    expect((await listQueue(t.db, { state: "pending", order: "oldest" })).map((r) => r.id)).not.toContain(flagged);
+    const rows = await listQueue(t.db, { state: "pending", order: "oldest", flagged: true });
+    expect(rows.map((r) => r.id)).toContain(flagged);
+    expect(rows.every((r) => r.notable || r.trending || r.sameName > 0 || r.sameDomainDay >= 5 || r.sameIpDay >= 5)).toBe(true);
+  });
 });
