@@ -334,3 +334,56 @@ describe("snapshots", () => {
     expect(count.n).toBe(1);
   });
 });
+
+/** A cursor as the list encodes it: base64url of the JSON array [sort, ...key values]. */
+const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+const cursorsIn = (text: string) => [...text.replace(/&amp;/g, "&").matchAll(/[?&](?:after|before)=([A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
+
+describe("public ids", () => {
+  it("gives every name a random public id, and no public answer carries the internal id or a cursor made from it", async () => {
+    const internal = new Set(seeded.map((s) => s.id));
+    const publicIds = new Map<string, string>();
+    const cursors: [string, string][] = [];
+    for (const start of [
+      "/api/v1/signatures?limit=6",
+      "/api/v1/signatures?limit=6&sort=az",
+      "/api/v1/signatures?limit=6&sort=recent",
+      "/api/v1/signatures?limit=6&q=public",
+    ]) {
+      for (let path: string | null = start; path;) {
+        const text = await (await get(path)).text();
+        const body = JSON.parse(text) as { data: { id: string; name: string }[]; cursors: Record<string, string | null>; links: { next: string | null } };
+        for (const item of body.data) {
+          expect(item.id, `${path}: ${item.name}`).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+          expect(internal.has(item.id), `${path}: ${item.name}`).toBe(false);
+          publicIds.set(item.name, item.id);
+        }
+        for (const cursor of [body.cursors.next, body.cursors.previous, ...cursorsIn(text)]) if (cursor) cursors.push([path, cursor]);
+        path = body.links.next?.replace("http://letters.test", "") ?? null;
+      }
+    }
+    for (let path: string | null = "/signatures?limit=9"; path;) {
+      const html: string = await (await get(path)).text();
+      for (const cursor of cursorsIn(html)) cursors.push([path, cursor]);
+      const next: string | undefined = /<a[^>]*href="([^"]+)"[^>]*rel="next"/.exec(html)?.[1];
+      path = next ? next.replace(/&amp;/g, "&") : null;
+    }
+    expect(publicIds.size).toBe(approved().length);
+    expect(cursors.length).toBeGreaterThan(10);
+    const known = new Set(publicIds.values());
+    for (const [path, cursor] of cursors) {
+      const values = decode(cursor);
+      for (const value of values) expect(internal.has(String(value)), `${path}: cursor ${JSON.stringify(values)}`).toBe(false);
+      // The tie-breaker is the public id of the name at the page's edge.
+      expect(known.has(String(values.at(-1))), `${path}: cursor ${JSON.stringify(values)}`).toBe(true);
+    }
+
+    const xml = await (await get("/signatures.atom")).text();
+    const entryIds = [...xml.matchAll(/<entry>\s*<id>([^<]*)<\/id>/g)].map((m) => m[1]!);
+    expect(entryIds).toHaveLength(approved().length);
+    for (const id of entryIds) {
+      const suffix = /^tag:letters\.test,2026:signature-(.+)$/.exec(id)?.[1];
+      expect(known.has(suffix!), id).toBe(true);
+    }
+  });
+});
