@@ -4,6 +4,7 @@ import { CURRENT_LETTER, getCurrentLetter } from "../letter/letter.server";
 import { SIGNATURE_STATES } from "../signatures/states";
 import { searchKey } from "../signatures/text";
 import { badgesFor, type BadgeId } from "./badges";
+import { CURSOR_KEYS, KEYS, decodeCursor, encodeCursor } from "./cursor";
 import type { ListQuery, Sort } from "./schema";
 
 /** A name as the public sees it: the only shape in which a signature leaves through public pages. */
@@ -60,45 +61,9 @@ const KEY_TEXT: Record<Sort, (q: string) => RawBuilder<string>[]> = {
   recent: () => [sql`s.approved_at::text`, sql`s.public_id`],
   relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.public_id`],
 };
-// What each cast accepts, checked before a cursor reaches SQL (a forged one gets a 400, not a 500).
-const KEY_FORMATS: Record<string, { test(value: string): boolean }> = {
-  boolean: /^(?:true|false)$/,
-  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/,
-  public_id: /^[A-Za-z0-9_-]{16}$/,
-  real: /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/,
-  // PostgreSQL text cannot hold NUL; anything else is just compared.
-  text: { test: (v) => !v.includes(String.fromCharCode(0)) },
-};
-// The SQL type of each kind of key value.
-const KEY_TYPES: Record<string, string> = { boolean: "boolean", timestamptz: "timestamptz", real: "real", text: "text", public_id: "text" };
-const KEY_CASTS: Record<Sort, string[]> = {
-  new: ["boolean", "timestamptz", "public_id"],
-  az: ["boolean", "text", "public_id"],
-  recent: ["timestamptz", "public_id"],
-  relevance: ["real", "public_id"],
-};
-
-export function encodeCursor(sort: Sort, values: string[]): string {
-  return Buffer.from(JSON.stringify([sort, ...values]), "utf8").toString("base64url");
-}
-
-/** The cursor's key values, or undefined when it is not one of ours for this order. */
-export function decodeCursor(sort: Sort, cursor: string): string[] | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!Array.isArray(parsed) || parsed[0] !== sort) return undefined;
-    const values = parsed.slice(1);
-    const casts = KEY_CASTS[sort];
-    if (values.length !== casts.length) return undefined;
-    if (!values.every((v, i) => typeof v === "string" && v.length <= 200 && KEY_FORMATS[casts[i]!]!.test(v))) return undefined;
-    return values as string[];
-  } catch {
-    return undefined;
-  }
-}
-
+/** A cursor this order cannot use (forged, broken, or from another order), in `after` or `before`. */
 export class BadCursorError extends Error {
-  constructor() {
+  constructor(readonly field: "after" | "before") {
     super("This page link is broken or belongs to another order");
   }
 }
@@ -135,7 +100,7 @@ async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, 
   const order = ORDERS[sort];
   const cursorText = query.before ?? query.after;
   const cursor = cursorText === undefined ? undefined : decodeCursor(sort, cursorText);
-  if (cursorText !== undefined && !cursor) throw new BadCursorError();
+  if (cursorText !== undefined && !cursor) throw new BadCursorError(query.before !== undefined ? "before" : "after");
   const backwards = query.before !== undefined;
   const dir = backwards ? (order.dir === "asc" ? "desc" : "asc") : order.dir;
 
@@ -169,7 +134,7 @@ async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, 
     if (q) select = select.where(sql<boolean>`(s.search_key like ${"%" + q + "%"} or ${q} <% s.search_key)`);
     const keys = order.keys(q);
     if (cursor) {
-      const values = cursor.map((value, i) => sql`${value}::${sql.raw(KEY_TYPES[KEY_CASTS[sort][i]!]!)}`);
+      const values = cursor.map((value, i) => sql`${value}::${sql.raw(KEYS[CURSOR_KEYS[sort][i]!].sqlType)}`);
       const op = dir === "asc" ? sql`>` : sql`<`;
       select = select.where(sql<boolean>`(${sql.join(keys)}) ${op} (${sql.join(values)})`);
     }
