@@ -25,10 +25,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     db,
   );
   await sql`create index signatures_public_az_idx on signatures (letter_id, (not is_featured), search_key, public_id) where state = 'approved'`.execute(db);
+  // Newest approvals, featured or not (the feed, and sort=recent on the API): it had no index, so
+  // every page of it sorted every approved row.
+  await sql`create index signatures_public_recent_idx on signatures (letter_id, approved_at desc, public_id desc) where state = 'approved'`.execute(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index signatures_public_recent_idx`.execute(db);
   await sql`drop index signatures_public_az_idx`.execute(db);
   await sql`drop index signatures_public_new_idx`.execute(db);
   await sql`create index signatures_public_new_idx on signatures (letter_id, is_featured desc, approved_at desc, id desc) where state = 'approved'`.execute(db);
