@@ -232,6 +232,7 @@ export interface Signatures {
   approved_at: Timestamp | null;
   label_id: string | null;
   search_key: Generated<string>;
+  public_id: Generated<string>;
 }
 
 export interface Users {

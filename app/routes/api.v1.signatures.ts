@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       },
     });
   } catch (error) {
-    if (error instanceof BadCursorError) return publicJson({ error: "invalid_query", fields: { after: error.message } }, { status: 400 });
+    if (error instanceof BadCursorError) return publicJson({ error: "invalid_query", fields: { [error.field]: error.message } }, { status: 400 });
     throw error;
   }
 }

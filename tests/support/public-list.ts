@@ -24,7 +24,7 @@ let seeded = 0;
  * IP hash unique to each row), so a test can look for those in every public output.
  */
 export async function seedSignatures(db: Db, letter: { letterId: number; versionId: number }, rows: SeedRow[]) {
-  const out: { id: string; email: string; ipHash: string; privateName: string; state: string; name: string }[] = [];
+  const out: { id: string; publicId: string; email: string; ipHash: string; privateName: string; state: string; name: string }[] = [];
   for (const row of rows) {
     const n = seeded++;
     const email = `seeded.signer.${n}.${Date.now().toString(36)}@private-mail.test`;
@@ -57,9 +57,9 @@ export async function seedSignatures(db: Db, letter: { letterId: number; version
         confirmed_at: row.confirmed === false || state === "unconfirmed" ? null : sql<Date>`now() - interval '1 day'`,
         approved_at: state === "approved" ? sql<Date>`now() - make_interval(secs => ${approvedAgo})` : null,
       })
-      .returning(sql<string>`id::text`.as("id"))
+      .returning([sql<string>`id::text`.as("id"), "public_id"])
       .executeTakeFirstOrThrow();
-    out.push({ id: inserted.id, email, ipHash, privateName, state, name: row.name });
+    out.push({ id: inserted.id, publicId: inserted.public_id, email, ipHash, privateName, state, name: row.name });
   }
   return out;
 }

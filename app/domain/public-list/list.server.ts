@@ -4,10 +4,12 @@ import { CURRENT_LETTER, getCurrentLetter } from "../letter/letter.server";
 import { SIGNATURE_STATES } from "../signatures/states";
 import { searchKey } from "../signatures/text";
 import { badgesFor, type BadgeId } from "./badges";
+import { CURSOR_KEYS, KEYS, decodeCursor, encodeCursor } from "./cursor";
 import type { ListQuery, Sort } from "./schema";
 
 /** A name as the public sees it: the only shape in which a signature leaves through public pages. */
 export interface PublicSignature {
+  /** The signature's random public id (never the internal, counting one). */
   id: string;
   name: string;
   kind: "artist" | "label" | "roster";
@@ -42,59 +44,26 @@ interface Order {
   keys: (q: string) => RawBuilder<unknown>[];
 }
 
+// Ties are broken by the public id: a cursor carries it, and so never the internal, counting id.
 const ORDERS: Record<Sort, Order> = {
   // Featured names first, then the newest on the list.
-  new: { dir: "desc", keys: () => [sql`s.is_featured`, sql`s.approved_at`, sql`s.id`] },
-  az: { dir: "asc", keys: () => [sql`(not s.is_featured)`, sql`s.search_key`, sql`s.id`] },
+  new: { dir: "desc", keys: () => [sql`s.is_featured`, sql`s.approved_at`, sql`s.public_id`] },
+  az: { dir: "asc", keys: () => [sql`(not s.is_featured)`, sql`s.search_key`, sql`s.public_id`] },
   // Newest approvals, featured or not (the feed).
-  recent: { dir: "desc", keys: () => [sql`s.approved_at`, sql`s.id`] },
-  relevance: { dir: "desc", keys: (q) => [relevance(q), sql`s.id`] },
+  recent: { dir: "desc", keys: () => [sql`s.approved_at`, sql`s.public_id`] },
+  relevance: { dir: "desc", keys: (q) => [relevance(q), sql`s.public_id`] },
 };
 // The same keys as text, exactly as PostgreSQL prints them, so a cursor round-trips without loss
 // (a JavaScript Date would drop microseconds and repeat rows).
 const KEY_TEXT: Record<Sort, (q: string) => RawBuilder<string>[]> = {
-  new: () => [sql`s.is_featured::text`, sql`s.approved_at::text`, sql`s.id::text`],
-  az: () => [sql`(not s.is_featured)::text`, sql`s.search_key`, sql`s.id::text`],
-  recent: () => [sql`s.approved_at::text`, sql`s.id::text`],
-  relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.id::text`],
+  new: () => [sql`s.is_featured::text`, sql`s.approved_at::text`, sql`s.public_id`],
+  az: () => [sql`(not s.is_featured)::text`, sql`s.search_key`, sql`s.public_id`],
+  recent: () => [sql`s.approved_at::text`, sql`s.public_id`],
+  relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.public_id`],
 };
-// What each cast accepts, checked before a cursor reaches SQL (a forged one gets a 400, not a 500).
-const KEY_FORMATS: Record<string, { test(value: string): boolean }> = {
-  boolean: /^(?:true|false)$/,
-  timestamptz: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/,
-  bigint: /^[1-9]\d{0,17}$/,
-  real: /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/,
-  // PostgreSQL text cannot hold NUL; anything else is just compared.
-  text: { test: (v) => !v.includes(String.fromCharCode(0)) },
-};
-const KEY_CASTS: Record<Sort, string[]> = {
-  new: ["boolean", "timestamptz", "bigint"],
-  az: ["boolean", "text", "bigint"],
-  recent: ["timestamptz", "bigint"],
-  relevance: ["real", "bigint"],
-};
-
-export function encodeCursor(sort: Sort, values: string[]): string {
-  return Buffer.from(JSON.stringify([sort, ...values]), "utf8").toString("base64url");
-}
-
-/** The cursor's key values, or undefined when it is not one of ours for this order. */
-export function decodeCursor(sort: Sort, cursor: string): string[] | undefined {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (!Array.isArray(parsed) || parsed[0] !== sort) return undefined;
-    const values = parsed.slice(1);
-    const casts = KEY_CASTS[sort];
-    if (values.length !== casts.length) return undefined;
-    if (!values.every((v, i) => typeof v === "string" && v.length <= 200 && KEY_FORMATS[casts[i]!]!.test(v))) return undefined;
-    return values as string[];
-  } catch {
-    return undefined;
-  }
-}
-
+/** A cursor this order cannot use (forged, broken, or from another order), in `after` or `before`. */
 export class BadCursorError extends Error {
-  constructor() {
+  constructor(readonly field: "after" | "before") {
     super("This page link is broken or belongs to another order");
   }
 }
@@ -121,12 +90,17 @@ export async function currentLetterId(db: Db): Promise<number | undefined> {
  * cursor, `before` goes back. Throws BadCursorError for a cursor this order cannot use.
  */
 export async function listPublic(db: Db, letterId: number, query: ListQuery, limit = query.limit ?? 50): Promise<PublicPage> {
+  return (await listWithSignatureIds(db, letterId, query, limit)).page;
+}
+
+/** listPublic, and beside its items (never in them) their internal ids, for the snapshots' redaction. */
+async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, limit: number): Promise<{ page: PublicPage; signatureIds: string[] }> {
   const sort = sortOf(query);
   const q = query.q ? searchKey(query.q) : "";
   const order = ORDERS[sort];
   const cursorText = query.before ?? query.after;
   const cursor = cursorText === undefined ? undefined : decodeCursor(sort, cursorText);
-  if (cursorText !== undefined && !cursor) throw new BadCursorError();
+  if (cursorText !== undefined && !cursor) throw new BadCursorError(query.before !== undefined ? "before" : "after");
   const backwards = query.before !== undefined;
   const dir = backwards ? (order.dir === "asc" ? "desc" : "asc") : order.dir;
 
@@ -135,7 +109,8 @@ export async function listPublic(db: Db, letterId: number, query: ListQuery, lim
       .selectFrom("signatures as s")
       .leftJoin("labels as l", "l.id", "s.label_id")
       .select([
-        sql<string>`s.id::text`.as("id"),
+        "s.public_id",
+        sql<string>`s.id::text`.as("signature_id"),
         "s.display_name",
         "s.kind",
         "s.role",
@@ -159,7 +134,7 @@ export async function listPublic(db: Db, letterId: number, query: ListQuery, lim
     if (q) select = select.where(sql<boolean>`(s.search_key like ${"%" + q + "%"} or ${q} <% s.search_key)`);
     const keys = order.keys(q);
     if (cursor) {
-      const values = cursor.map((value, i) => sql`${value}::${sql.raw(KEY_CASTS[sort][i]!)}`);
+      const values = cursor.map((value, i) => sql`${value}::${sql.raw(KEYS[CURSOR_KEYS[sort][i]!].sqlType)}`);
       const op = dir === "asc" ? sql`>` : sql`<`;
       select = select.where(sql<boolean>`(${sql.join(keys)}) ${op} (${sql.join(values)})`);
     }
@@ -181,7 +156,7 @@ export async function listPublic(db: Db, letterId: number, query: ListQuery, lim
   const first = page[0];
   const last = page[page.length - 1];
   const items = page.map((row): PublicSignature => ({
-    id: row.id,
+    id: row.public_id,
     name: row.display_name,
     kind: row.kind as PublicSignature["kind"],
     role: row.role,
@@ -199,19 +174,35 @@ export async function listPublic(db: Db, letterId: number, query: ListQuery, lim
     }),
   }));
   return {
-    items,
-    sort,
-    next: last && (backwards || more) ? encodeCursor(sort, last.cursor_keys) : null,
-    previous: first && (backwards ? more : cursor !== undefined) ? encodeCursor(sort, first.cursor_keys) : null,
+    page: {
+      items,
+      sort,
+      next: last && (backwards || more) ? encodeCursor(sort, last.cursor_keys) : null,
+      previous: first && (backwards ? more : cursor !== undefined) ? encodeCursor(sort, first.cursor_keys) : null,
+    },
+    signatureIds: page.map((row) => row.signature_id),
   };
 }
 
 /** Every approved signature matching the query, page after page (constant memory at any size). */
 export async function* eachPublic(db: Db, letterId: number, query: ListQuery, batch = 1000): AsyncGenerator<PublicSignature> {
+  for await (const { item } of eachPublicWithSignatureId(db, letterId, query, batch)) yield item;
+}
+
+/**
+ * eachPublic, each item with its internal signature id beside it: for the snapshots, which must
+ * find a name's rows again when it is withdrawn. The id never goes into a public output.
+ */
+export async function* eachPublicWithSignatureId(
+  db: Db,
+  letterId: number,
+  query: ListQuery,
+  batch = 1000,
+): AsyncGenerator<{ item: PublicSignature; signatureId: string }> {
   let after: string | undefined;
   for (;;) {
-    const page = await listPublic(db, letterId, { ...query, before: undefined, after }, batch);
-    yield* page.items;
+    const { page, signatureIds } = await listWithSignatureIds(db, letterId, { ...query, before: undefined, after }, batch);
+    for (const [i, item] of page.items.entries()) yield { item, signatureId: signatureIds[i]! };
     if (!page.next) return;
     after = page.next;
     // Let other requests in between batches: on PGlite (one connection, queries on this thread) a

@@ -23,6 +23,8 @@ export interface ListPageData {
   labels: { id: string; name: string }[];
 }
 
+const BROKEN_PAGE_LINK = "That page link is out of date or broken, so here is the first page.";
+
 /**
  * The /signatures page (and the JSON API): a bad filter gets its message and is ignored, a broken
  * page link starts again from the first page with a message; nothing here ever throws a 500 for input.
@@ -31,13 +33,15 @@ export async function loadListPage(db: Db, params: URLSearchParams): Promise<Lis
   const letterId = await requireLetterId(db);
   const parsed = parseListQuery(params);
   const errors: ListPageData["errors"] = parsed.ok ? {} : { ...parsed.errors };
+  // A page link the query string already refused (too long, not base64url) was dropped with it.
+  if (errors.after || errors.before) errors.page = BROKEN_PAGE_LINK;
   let query = parsed.query;
   let page: PublicPage;
   try {
     page = await listPublic(db, letterId, query);
   } catch (error) {
     if (!(error instanceof BadCursorError)) throw error;
-    errors.page = "That page link is out of date or broken, so here is the first page.";
+    errors.page = BROKEN_PAGE_LINK;
     query = { ...query, after: undefined, before: undefined };
     page = await listPublic(db, letterId, query);
   }

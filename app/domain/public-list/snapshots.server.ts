@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import { SNAPSHOT_LOCK_KEY } from "../../../db/migrations/2026_11_30_1200_redactable_snapshots";
 import { CSV_BOM, CSV_COLUMNS, csvRow } from "./csv";
-import { eachPublic, type PublicSignature } from "./list.server";
+import { eachPublicWithSignatureId, type PublicSignature } from "./list.server";
 
 /*
  * Redactable snapshots (docs/decisions/012-redactable-snapshots.md). A snapshot is the approved
@@ -101,13 +101,13 @@ async function build(db: Db, letterId: number, snapshotId: string, kind: Snapsho
       if (batch.length > 0) await db.insertInto("public_snapshot_rows").values(batch).execute();
       batch = [];
     };
-    for await (const item of eachPublic(db, letterId, { sort: "az" }, BATCH)) {
+    for await (const { item, signatureId } of eachPublicWithSignatureId(db, letterId, { sort: "az" }, BATCH)) {
       const salt = randomBytes(16).toString("hex");
       const row = canonicalRow(item);
       const digest = rowDigest(salt, row);
       root.update(digest, "utf8");
       position += 1;
-      batch.push({ snapshot_id: snapshotId, position, signature_id: item.id, digest, salt, row_text: row });
+      batch.push({ snapshot_id: snapshotId, position, signature_id: signatureId, digest, salt, row_text: row });
       if (batch.length >= BATCH) await flush();
     }
     await flush();

@@ -350,3 +350,151 @@ describe("snapshots", () => {
     expect(count.n).toBe(1);
   });
 });
+
+/** A cursor as the list encodes it: base64url of the JSON array [sort, ...key values]. */
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
+const decode = (cursor: string) => JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+const cursorsIn = (text: string) => [...text.replace(/&amp;/g, "&").matchAll(/[?&](?:after|before)=([A-Za-z0-9_-]+)/g)].map((m) => m[1]!);
+
+describe("public ids", () => {
+  it("gives every name a random public id, and no public answer carries the internal id or a cursor made from it", async () => {
+    const internal = new Set(seeded.map((s) => s.id));
+    const publicIds = new Map<string, string>();
+    const cursors: [string, string][] = [];
+    for (const start of [
+      "/api/v1/signatures?limit=6",
+      "/api/v1/signatures?limit=6&sort=az",
+      "/api/v1/signatures?limit=6&sort=recent",
+      "/api/v1/signatures?limit=6&q=public",
+    ]) {
+      for (let path: string | null = start; path;) {
+        const text = await (await get(path)).text();
+        const body = JSON.parse(text) as { data: { id: string; name: string }[]; cursors: Record<string, string | null>; links: { next: string | null } };
+        for (const item of body.data) {
+          expect(item.id, `${path}: ${item.name}`).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+          expect(internal.has(item.id), `${path}: ${item.name}`).toBe(false);
+          publicIds.set(item.name, item.id);
+        }
+        for (const cursor of [body.cursors.next, body.cursors.previous, ...cursorsIn(text)]) if (cursor) cursors.push([path, cursor]);
+        path = body.links.next?.replace("http://letters.test", "") ?? null;
+      }
+    }
+    for (let path: string | null = "/signatures?limit=9"; path;) {
+      const html: string = await (await get(path)).text();
+      for (const cursor of cursorsIn(html)) cursors.push([path, cursor]);
+      const next: string | undefined = /<a[^>]*href="([^"]+)"[^>]*rel="next"/.exec(html)?.[1];
+      path = next ? next.replace(/&amp;/g, "&") : null;
+    }
+    expect(publicIds.size).toBe(approved().length);
+    expect(cursors.length).toBeGreaterThan(10);
+    const known = new Set(publicIds.values());
+    for (const [path, cursor] of cursors) {
+      const values = decode(cursor);
+      for (const value of values) expect(internal.has(String(value)), `${path}: cursor ${JSON.stringify(values)}`).toBe(false);
+      // The tie-breaker is the public id of the name at the page's edge.
+      expect(known.has(String(values.at(-1))), `${path}: cursor ${JSON.stringify(values)}`).toBe(true);
+    }
+
+    const xml = await (await get("/signatures.atom")).text();
+    const entryIds = [...xml.matchAll(/<entry>\s*<id>([^<]*)<\/id>/g)].map((m) => m[1]!);
+    expect(entryIds).toHaveLength(approved().length);
+    for (const id of entryIds) {
+      const suffix = /^tag:letters\.test,2026:signature-(.+)$/.exec(id)?.[1];
+      expect(known.has(suffix!), id).toBe(true);
+    }
+  });
+});
+
+describe("forged cursors", () => {
+  const messages = { page: "That page link is out of date or broken, so here is the first page." };
+
+  /** A real cursor of each order, taken from the API, so a forgery differs from it in one value only. */
+  async function realCursor(query: string): Promise<unknown[]> {
+    const body = (await (await get(`/api/v1/signatures?limit=2&${query}`)).json()) as { cursors: { next: string } };
+    return decode(body.cursors.next);
+  }
+
+  const FORGED_DATES = [
+    "2026-13-01 10:00:00+00",
+    "2026-00-10 10:00:00+00",
+    "2026-02-30 10:00:00+00",
+    "2025-02-29 10:00:00+00",
+    "0000-01-01 00:00:00+00",
+    "2026-01-32 10:00:00+00",
+    "2026-01-01 25:00:00+00",
+    "2026-01-01 10:61:00+00",
+    "2026-01-01 10:00:61+00",
+    "2026-01-01 10:00:00+99",
+    "2026-01-01 10:00:00.1234567+00",
+    "20260-01-01 10:00:00+00",
+    "not a date",
+  ];
+  const FORGED_NUMBERS = ["1e999", "-1e999", "1e-999", "NaN", "Infinity", "-Infinity", "1".repeat(150), "0x10", ""];
+  const FORGED_IDS = ["1", "0", "-1", "99999999999999999999999", "' or 1=1 --", "a".repeat(200), ""];
+  const WRONG_TYPES: unknown[] = [1, 1e308, true, null, ["x"], { a: 1 }];
+
+  /** Every forgery of a cursor: each value replaced in turn, plus the wrong shape around them. */
+  function forgeries(real: unknown[]): { kind: string; cursor: string }[] {
+    const out: { kind: string; cursor: string }[] = [];
+    const swap = (i: number, value: unknown, kind: string) => out.push({ kind, cursor: encode(real.map((v, j) => (j === i ? value : v))) });
+    real.forEach((value, i) => {
+      if (i === 0) return;
+      const text = String(value);
+      if (/^\d{4}-\d\d-\d\d /.test(text)) for (const d of FORGED_DATES) swap(i, d, `date ${d}`);
+      else if (/^(?:true|false)$/.test(text)) for (const b of ["maybe", "TRUE", "1", ""]) swap(i, b, `boolean ${b}`);
+      else if (i === real.length - 1) for (const id of FORGED_IDS) swap(i, id, `id ${id.slice(0, 30)}`);
+      else if (/^[\d.e+-]+$/.test(text)) for (const n of FORGED_NUMBERS) swap(i, n, `number ${n.slice(0, 30)}`);
+      else for (const s of ["x\u0000y", "z".repeat(5000)]) swap(i, s, `text ${JSON.stringify(s.slice(0, 5))}`);
+      for (const w of WRONG_TYPES) swap(i, w, `type ${JSON.stringify(w)} at ${i}`);
+    });
+    out.push({ kind: "unknown order", cursor: encode(["sideways", ...real.slice(1)]) });
+    out.push({ kind: "order as a number", cursor: encode([1, ...real.slice(1)]) });
+    out.push({ kind: "a value short", cursor: encode(real.slice(0, -1)) });
+    out.push({ kind: "a value over", cursor: encode([...real, real.at(-1)]) });
+    out.push({ kind: "an object", cursor: encode({ sort: real[0], values: real.slice(1) }) });
+    out.push({ kind: "a string", cursor: encode("new") });
+    out.push({ kind: "not JSON", cursor: Buffer.from('["new",').toString("base64url") });
+    return out;
+  }
+
+  it.each([
+    ["new", "sort=new"],
+    ["az", "sort=az"],
+    ["recent", "sort=recent"],
+    ["relevance", "q=public"],
+  ])(
+    "answers each forgery of a %s cursor with 400 on the API and the first page on /signatures, never a 5xx",
+    async (_, query) => {
+      const real = await realCursor(query);
+      const forged = forgeries(real);
+      expect(forged.length).toBeGreaterThan(15);
+      // Every answer that is not the expected one, so a failure lists them all.
+      const wrong: string[] = [];
+      for (const { kind, cursor } of forged) {
+        for (const field of ["after", "before"] as const) {
+          const api = await get(`/api/v1/signatures?${query}&${field}=${cursor}`);
+          const text = await api.text();
+          const body = (api.headers.get("content-type")?.startsWith("application/json") ? JSON.parse(text) : {}) as {
+            error?: string;
+            fields?: Record<string, string>;
+          };
+          if (api.status !== 400 || body.error !== "invalid_query" || !/broken/.test(body.fields?.[field] ?? ""))
+            wrong.push(`API ${field}, ${kind}: ${api.status} ${text.slice(0, 80)}`);
+
+          const page = await get(`/signatures?${query}&${field}=${cursor}`);
+          const html = await page.text();
+          const firstName = query.startsWith("q=") ? "Public Artist" : "Featured Star";
+          if (page.status !== 400 || !html.includes(messages.page) || !html.includes(firstName)) wrong.push(`page ${field}, ${kind}: ${page.status}`);
+
+          // The CSV takes no cursor (it is every page): it ignores one, forged or not.
+          const csv = await get(`/signatures.csv?${query}&${field}=${cursor}`);
+          await csv.arrayBuffer();
+          if (csv.status >= 500) wrong.push(`CSV ${field}, ${kind}: ${csv.status}`);
+        }
+      }
+      expect(wrong).toEqual([]);
+      // Some hundred requests: more than the default timeout allows on a busy machine.
+    },
+    120_000,
+  );
+});

@@ -5,7 +5,7 @@ import { readStats, reconcileRollup, refreshRollup } from "../../../app/domain/p
 import type { ListQuery } from "../../../app/domain/public-list/schema";
 import { SIGNATURE_STATES } from "../../../app/domain/signatures/states";
 import { setupTestDatabase } from "../../support/db";
-import { addLabel, seedSignatures } from "../../support/public-list";
+import { addLabel, seedApprovedBulk, seedSignatures } from "../../support/public-list";
 import { registerCurrentLetter } from "../../support/signatures";
 
 const t = setupTestDatabase();
@@ -72,7 +72,7 @@ describe("only approved signatures are public (property over random state mixes)
       }
       const approved = seeded
         .filter((r) => r.state === "approved")
-        .map((r) => r.id)
+        .map((r) => r.publicId)
         .sort();
 
       for (const sort of ["new", "az"] as const) {
@@ -123,6 +123,33 @@ describe("keyset pages", () => {
     }
   });
 
+  it("break ties by the public id in every order, forwards and backwards", async () => {
+    // Many names with the same approval time and the same search key: only the tie-breaker orders them.
+    await seedSignatures(
+      t.db,
+      letter,
+      Array.from({ length: 30 }, (_, i) => ({ name: `Twin Name ${i % 3}`, featured: i % 10 === 0, approvedSecondsAgo: i % 2 })),
+    );
+    for (const query of [{ sort: "new" }, { sort: "az" }, { sort: "recent" }, { q: "twin name" }] as const) {
+      let page = await listPublic(t.db, letter.letterId, query, 4);
+      const forwards = [...page.items];
+      while (page.next) {
+        page = await listPublic(t.db, letter.letterId, { ...query, after: page.next }, 4);
+        forwards.push(...page.items);
+      }
+      expect(new Set(forwards.map((i) => i.id)).size, JSON.stringify(query)).toBe(30);
+      const back = [...page.items];
+      while (page.previous) {
+        page = await listPublic(t.db, letter.letterId, { ...query, before: page.previous }, 4);
+        back.unshift(...page.items);
+      }
+      expect(
+        back.map((i) => i.id),
+        JSON.stringify(query),
+      ).toEqual(forwards.map((i) => i.id));
+    }
+  });
+
   it("never repeat or skip a name that was there from the start while names are approved concurrently", async () => {
     const initial = await seedSignatures(
       t.db,
@@ -147,7 +174,7 @@ describe("keyset pages", () => {
         after = page.next;
       }
       expect(new Set(seen).size, `${sort}: no repeats`).toBe(seen.length);
-      for (const row of initial) expect(seen, `${sort}: ${row.name}`).toContain(row.id);
+      for (const row of initial) expect(seen, `${sort}: ${row.name}`).toContain(row.publicId);
     }
   });
 
@@ -156,6 +183,44 @@ describe("keyset pages", () => {
     const page = await listPublic(t.db, letter.letterId, { sort: "new" }, 1);
     await expect(listPublic(t.db, letter.letterId, { sort: "az", after: page.next! }, 1)).rejects.toThrow(/broken/);
     await expect(listPublic(t.db, letter.letterId, { after: "bm90LWEtY3Vyc29y" }, 1)).rejects.toThrow(/broken/);
+  });
+});
+
+describe("public ids", () => {
+  /** Kendall's tau between two orders of the same items: about 0 when unrelated, ±1 when one follows the other. */
+  function kendallTau(a: number[], b: string[]): number {
+    let score = 0;
+    for (let i = 0; i < a.length; i++) for (let j = i + 1; j < a.length; j++) score += Math.sign(a[j]! - a[i]!) * (b[j]! > b[i]! ? 1 : -1);
+    return score / ((a.length * (a.length - 1)) / 2);
+  }
+  const commonPrefix = (a: string, b: string) => {
+    let n = 0;
+    while (n < a.length && a[n] === b[n]) n++;
+    return n;
+  };
+
+  it("are random, unique, and given by the database to every row however it was inserted", async () => {
+    await seedSignatures(
+      t.db,
+      letter,
+      Array.from({ length: 40 }, (_, i) => ({ name: `Inserted ${String(i).padStart(2, "0")}` })),
+    );
+    // A bare INSERT that names no public id gets one too.
+    await seedApprovedBulk(t.db, letter, 60, 1, "Bulk Insert");
+    const items = await all({ sort: "az" }, 25);
+    expect(items).toHaveLength(100);
+    for (const item of items) expect(item.id, item.name).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(new Set(items.map((i) => i.id)).size).toBe(100);
+
+    // In insertion order, the public ids are in no order, and next to each other share no more than chance.
+    const inserted = items.filter((i) => i.name.startsWith("Inserted ")).sort((a, b) => a.name.localeCompare(b.name));
+    expect(inserted).toHaveLength(40);
+    const tau = kendallTau(
+      inserted.map((_, i) => i),
+      inserted.map((i) => i.id),
+    );
+    expect(Math.abs(tau)).toBeLessThan(0.5);
+    for (let i = 1; i < inserted.length; i++) expect(commonPrefix(inserted[i - 1]!.id, inserted[i]!.id)).toBeLessThan(4);
   });
 });
 

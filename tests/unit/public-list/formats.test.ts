@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { badgesFor } from "../../../app/domain/public-list/badges";
 import { CSV_HEADER, csvCell, csvRow } from "../../../app/domain/public-list/csv";
+import { decodeCursor, encodeCursor } from "../../../app/domain/public-list/cursor";
 import { parseListQuery } from "../../../app/domain/public-list/schema";
 import { chainLink } from "../../../app/domain/public-list/snapshots.server";
 import { countBadgeSvg, escapeXml, socialCardSvg } from "../../../app/domain/public-list/svg";
@@ -86,6 +87,49 @@ describe("parseListQuery", () => {
   it("refuses after and before together", () => {
     const result = parseListQuery(new URLSearchParams("after=abc&before=def"));
     expect(result.ok).toBe(false);
+  });
+});
+
+describe("decodeCursor", () => {
+  const id = "Ab-_0123456789xY";
+  const cursor = (...values: unknown[]) => Buffer.from(JSON.stringify(values)).toString("base64url");
+
+  it("reads back what the list writes, as PostgreSQL prints it", () => {
+    for (const [sort, values] of [
+      ["new", ["true", "2026-11-28 19:40:00.123456+00", id]],
+      ["new", ["false", "2024-02-29 00:00:00+05:30", id]],
+      ["az", ["false", "bjork gudmundsdottir", id]],
+      ["recent", ["2026-11-28 19:40:00-03", id]],
+      ["relevance", ["1.5833334", id]],
+      ["relevance", ["0", id]],
+      ["relevance", ["2.4691358e-05", id]],
+    ] as const) {
+      expect(decodeCursor(sort, encodeCursor(sort, [...values])), `${sort} ${values.join(" ")}`).toEqual(values);
+    }
+  });
+
+  it.each([
+    ["a month 13", "new", cursor("new", "true", "2026-13-01 00:00:00+00", id)],
+    ["30 February", "new", cursor("new", "true", "2026-02-30 00:00:00+00", id)],
+    ["29 February in a common year", "recent", cursor("recent", "1900-02-29 00:00:00+00", id)],
+    ["year 0000", "recent", cursor("recent", "0000-01-01 00:00:00+00", id)],
+    ["hour 24", "recent", cursor("recent", "2026-01-01 24:00:00+00", id)],
+    ["an offset of 16 hours", "recent", cursor("recent", "2026-01-01 10:00:00+16", id)],
+    ["a relevance of 1e999", "relevance", cursor("relevance", "1e999", id)],
+    ["a relevance that underflows a real", "relevance", cursor("relevance", "1e-999", id)],
+    ["a relevance too small for a real", "relevance", cursor("relevance", "1e-50", id)],
+    ["a relevance above 2", "relevance", cursor("relevance", "3", id)],
+    ["a negative relevance", "relevance", cursor("relevance", "-0.5", id)],
+    ["NaN", "relevance", cursor("relevance", "NaN", id)],
+    ["a number where text belongs", "relevance", cursor("relevance", 0.5, id)],
+    ["an internal id", "new", cursor("new", "true", "2026-01-01 00:00:00+00", "42")],
+    ["an id of another shape", "new", cursor("new", "true", "2026-01-01 00:00:00+00", `${id}x`)],
+    ["a NUL in text", "az", cursor("az", "false", "a\u0000b", id)],
+    ["a huge string", "az", cursor("az", "false", "z".repeat(5000), id)],
+    ["another order", "new", cursor("az", "true", "2026-01-01 00:00:00+00", id)],
+    ["not JSON", "new", Buffer.from("[").toString("base64url")],
+  ] as const)("refuses %s", (_, sort, value) => {
+    expect(decodeCursor(sort, value)).toBeUndefined();
   });
 });
 
