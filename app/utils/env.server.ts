@@ -82,6 +82,7 @@ const envShape = z.object({
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
+  DEV_MAILBOX: z.enum(["auto", "on", "off"], { error: "DEV_MAILBOX must be auto, on or off" }).default("auto"),
   OUTBOX_WORKER: z.enum(["on", "off"], { error: "OUTBOX_WORKER must be on or off" }).default("on"),
   EMAIL_RATE_LIMIT: z.coerce
     .number({ error: "EMAIL_RATE_LIMIT must be a number" })
@@ -116,6 +117,13 @@ const envSchema = envShape
     require("RESEND_API_KEY", "without it emails go to the dev mailbox");
     require("RESEND_WEBHOOK_SECRET", "bounces and complaints arrive through signed webhooks");
     require("IP_HASH_SECRET", "IP addresses are stored only as keyed hashes");
+    if (env.DEV_MAILBOX === "on") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEV_MAILBOX"],
+        message: "DEV_MAILBOX=on is refused in production: the dev mailbox shows sign-in codes to anyone",
+      });
+    }
     if (env.APP_URL && !env.APP_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "APP_URL must be https in production" });
     }

@@ -100,6 +100,15 @@ describe("parseEnv", () => {
     expect(env.isProduction).toBe(true);
   });
 
+  it("serves the dev mailbox beyond loopback only when asked, and never in production", () => {
+    expect(parseEnv({}).DEV_MAILBOX).toBe("auto");
+    expect(parseEnv({ DEV_MAILBOX: "on" }).DEV_MAILBOX).toBe("on");
+    expect(problems({ DEV_MAILBOX: "yes" })).toEqual(["DEV_MAILBOX must be auto, on or off"]);
+    expect(problems({ APP_ENV: "production", DEV_MAILBOX: "on" })).toContain(
+      "DEV_MAILBOX=on is refused in production: the dev mailbox shows sign-in codes to anyone",
+    );
+  });
+
   it("lists every variable it reads in .env.example", async () => {
     const { readFileSync } = await import("node:fs");
     const example = readFileSync(".env.example", "utf8");
