@@ -8,7 +8,7 @@ import { CURRENT_LETTER } from "../letter/letter.server";
 import { enqueue } from "../outbox/enqueue.server";
 import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES, TRANSITIONS } from "./states";
-import { findToken, issueToken, sameDigest, sha256 } from "./tokens.server";
+import { codeDigest, findToken, issueToken, sameDigest, sha256 } from "./tokens.server";
 import type { SignatureView } from "./view";
 import { loadSignatureView } from "./view.server";
 
@@ -112,7 +112,7 @@ export async function confirmWithCode(
     .where("t.revoked_at", "is", null)
     .where("t.code_hash", "is not", null)
     .execute();
-  const digest = sha256(input.code);
+  const digest = codeDigest(input.code);
   // Compare against every candidate, so the time taken does not depend on which one matched.
   let match: (typeof tokens)[number] | undefined;
   for (const t of tokens) if (sameDigest(t.code_hash!, digest) && !match) match = t;
