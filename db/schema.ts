@@ -146,15 +146,33 @@ export interface PublicRollups {
   last_drift: Generated<number>;
 }
 
+export interface PublicSnapshotDepartures {
+  snapshot_id: string;
+  signature_id: string;
+}
+
+export interface PublicSnapshotRows {
+  snapshot_id: string;
+  position: number;
+  signature_id: string;
+  digest: string;
+  salt: string | null;
+  row_text: string | null;
+}
+
 export interface PublicSnapshots {
+  id: Generated<string>;
   letter_id: number;
-  day: Timestamp;
-  taken_at: Timestamp;
-  row_count: number;
-  sha256: string;
+  kind: "daily" | "on_demand";
+  daily_day: Timestamp | null;
+  started_at: Generated<Timestamp>;
+  seq: number | null;
+  identifier: string | null;
+  taken_at: Timestamp | null;
+  row_count: number | null;
+  root: string | null;
   previous_chain_sha256: string | null;
-  chain_sha256: string;
-  content: string;
+  chain_sha256: string | null;
 }
 
 export interface RateLimitCounters {
@@ -247,6 +265,8 @@ export interface DB {
   public_count_buckets: PublicCountBuckets;
   public_list_events: PublicListEvents;
   public_rollups: PublicRollups;
+  public_snapshot_departures: PublicSnapshotDepartures;
+  public_snapshot_rows: PublicSnapshotRows;
   public_snapshots: PublicSnapshots;
   rate_limit_counters: RateLimitCounters;
   rate_limiter_slots: RateLimiterSlots;

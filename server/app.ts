@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
@@ -11,7 +10,9 @@ import { CORS_HEADERS } from "../app/domain/public-list/http.server";
 import "../app/load-context";
 import type { Env } from "../app/utils/env.server";
 import { safePath, type Logger } from "../app/utils/logger.server";
+import { MAX_BODY_BYTES } from "../app/utils/request.server";
 import { conditionalGet } from "./conditional";
+import { WEBHOOK_PATH, badAddress, errorAnswer, isAdminPath, methodAndTarget, privateAnswers, readBody, remixHandler } from "./edge";
 
 export interface AppDeps {
   build: ServerBuild;
@@ -20,6 +21,8 @@ export interface AppDeps {
   log: Logger;
   /** Folder holding public/ (defaults to the working directory). */
   root?: string;
+  /** How long a request body may take to arrive after its headers (default 10 s). */
+  bodyTimeoutMs?: number;
 }
 
 export interface CountersignApp {
@@ -64,25 +67,38 @@ export function securityHeaders(env: Env) {
 
 /**
  * Every state-changing request must come from our own pages: a browser's Origin must name the host
- * the request was sent to (the host a trusted proxy forwarded, behind one), and a request without
- * Origin must not be marked cross-site. Webhooks are signed instead and come from elsewhere.
- * (Remix makes the same host check for actions but answers a mismatch with a 500.)
+ * the request was sent to (the host a trusted proxy forwarded, behind one). Without Origin, a
+ * request to /admin (where a cookie signs it) must say `Sec-Fetch-Site: same-origin`; and none
+ * may say it comes from another site. Only the webhook route, signed instead and sent from
+ * elsewhere, is exempt: its exact path, so nothing that resolves elsewhere (`/webhooks/../admin`,
+ * `//webhooks/resend`, other cases) is. (Remix makes a host check for actions but answers a
+ * mismatch with a 500.)
  */
 export function originCheck() {
+  const refuse = (res: Response) => res.status(403).type("text/plain").send("This form must be sent from Countersign's own pages.");
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path.startsWith("/webhooks/")) return next();
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || req.path === WEBHOOK_PATH) return next();
     const origin = req.get("origin");
-    const host = (req.app.get("trust proxy") && req.get("x-forwarded-host")) || req.get("host");
-    const crossSite = req.get("sec-fetch-site") === "cross-site";
-    if ((origin && (!URL.canParse(origin) || new URL(origin).host !== host)) || (!origin && crossSite)) {
-      res.status(403).type("text/plain").send("This form must be sent from Countersign's own pages.");
+    const site = req.get("sec-fetch-site");
+    // A browser that says the request comes from another site is believed, whatever else it sends.
+    if (site === "cross-site" || site === "same-site") return void refuse(res);
+    if (origin) {
+      const host = (req.app.get("trust proxy") && req.get("x-forwarded-host")) || req.get("host");
+      return URL.canParse(origin) && new URL(origin).host === host ? next() : void refuse(res);
+    }
+    if (isAdminPath(req.originalUrl)) {
+      if (site === "same-origin") return next();
+      res
+        .status(403)
+        .type("text/plain")
+        .send("This form must be sent from Countersign's own pages, by a browser that says so (an Origin or Sec-Fetch-Site: same-origin header).");
       return;
     }
     next();
   };
 }
 
-export function createApp({ build, database, env, log, root = process.cwd() }: AppDeps): CountersignApp {
+export function createApp({ build, database, env, log, root = process.cwd(), bodyTimeoutMs = 10_000 }: AppDeps): CountersignApp {
   let draining = false;
   const app = express();
   app.disable("x-powered-by");
@@ -106,7 +122,11 @@ export function createApp({ build, database, env, log, root = process.cwd() }: A
     next();
   });
   app.use(securityHeaders(env));
+  app.use(privateAnswers());
+  app.use(methodAndTarget());
+  app.use(readBody({ maxBytes: MAX_BODY_BYTES, timeoutMs: bodyTimeoutMs }));
   app.use(originCheck());
+  app.use(badAddress());
   app.use(compression());
   app.use(conditionalGet());
   // The public API may be read from any site (simple GETs need no preflight; this answers the rest).
@@ -132,20 +152,16 @@ export function createApp({ build, database, env, log, root = process.cwd() }: A
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
-  app.all(
-    "*",
-    createRequestHandler({
-      build,
-      mode: process.env.NODE_ENV === "production" ? "production" : "development",
-      getLoadContext: (req, res): AppLoadContext => ({
-        db: database.db,
-        env,
-        log,
-        clientIp: req.ip ?? req.socket.remoteAddress ?? "",
-        nonce: String(res.locals.nonce),
-      }),
-    }),
+  app.use(
+    remixHandler(build, process.env.NODE_ENV === "production" ? "production" : "development", (req, res): AppLoadContext => ({
+      db: database.db,
+      env,
+      log,
+      clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+      nonce: String(res.locals.nonce),
+    })),
   );
+  app.use(errorAnswer(log));
 
   return { app, startDraining: () => void (draining = true) };
 }

@@ -11,6 +11,7 @@ export function AdminNav({ email, role, counts }: { email: string; role: string;
       <Link to="/admin/bulk">Bulk</Link>
       {role === "admin" ? <Link to="/admin/notable">Notable names</Link> : null}
       {role === "admin" ? <Link to="/admin/moderators">Moderators</Link> : null}
+      {role === "admin" ? <Link to="/admin/snapshots">Snapshots</Link> : null}
       <span className="admin-who">{email}</span>
       <Form method="post" action="/admin/logout" className="inline-form">
         <label>

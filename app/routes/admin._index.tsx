@@ -1,61 +1,41 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
-import { decide } from "~/domain/moderation/decide.server";
+import { requireRole } from "~/utils/session.server";
+import { decide, queueDecisions } from "~/domain/moderation/decide.server";
 import { countsByState, listQueue, CLUSTER_HINT } from "~/domain/moderation/queue.server";
-import { DECISIONS, REJECTION_REASONS } from "~/domain/moderation/reasons";
+import { REJECTION_REASONS } from "~/domain/moderation/reasons";
+import { decisionSchema, queueFilterSchema } from "~/domain/moderation/schema";
 import { countryName } from "~/domain/signatures/countries";
-import { ROLE_LABELS, ROLES, SIGNATURE_STATES, type Role } from "~/domain/signatures/states";
+import { ROLE_LABELS, ROLES } from "~/domain/signatures/states";
+import { firstError, parseQuery } from "~/utils/input";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation · Countersign" }, { name: "robots", content: "noindex" }];
 
-const filterSchema = z.object({
-  state: z.enum(SIGNATURE_STATES).catch("pending"),
-  order: z.enum(["oldest", "newest"]).catch("oldest"),
-  kind: z.enum(["artist", "label", "roster"]).optional().catch(undefined),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional()
-    .catch(undefined),
-  role: z.enum(ROLES).optional().catch(undefined),
-  q: z.string().max(200).optional().catch(undefined),
-  flagged: z.literal("on").optional().catch(undefined),
-});
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
-  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
-  const filters = filterSchema.parse(params);
+  const filters = parseQuery(request, queueFilterSchema);
   const [rows, counts] = await Promise.all([listQueue(context.db, { ...filters, flagged: filters.flagged === "on" }), countsByState(context.db)]);
   return {
     user: { email: user.email, role: user.role },
     filters,
     counts,
-    rows: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+    rows: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), decisions: queueDecisions(r.state, r.featured) })),
   };
 }
-
-const decisionSchema = z.object({
-  id: z.string().regex(/^\d+$/),
-  decision: z.enum(DECISIONS),
-  expected: z.string().max(20),
-  reason: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]).optional(),
-  note: z.string().max(500).optional(),
-});
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
   const form = await readForm(request);
-  const parsed = decisionSchema.safeParse(Object.fromEntries([...form].filter(([, v]) => v !== "")));
-  if (!parsed.success) return data({ id: null, message: "That decision was incomplete: choose a reason for a rejection." }, { status: 400 });
-  const { id, decision, expected, reason, note } = parsed.data;
-  const outcome = await decide(context.db, { signatureId: id, decision, expectedState: expected, actorId: user.id, reason, note });
+  const submission = parseWithZod(form, { schema: decisionSchema });
+  if (submission.status !== "success") return data({ id: null, message: `That decision was incomplete: ${firstError(submission)}` }, { status: 400 });
+  const { id, intent, expected } = submission.value;
+  const { reason, note } = "reason" in submission.value ? submission.value : { reason: undefined, note: undefined };
+  const outcome = await decide(context.db, { signatureId: id, decision: intent, expectedState: expected, actorId: user.id, reason, note });
   switch (outcome.status) {
     case "done":
       return { id, message: `Done: now ${outcome.state}.` };
@@ -125,7 +105,7 @@ export default function ModerationQueue() {
               <Link to={`/admin/signatures/${row.id}`}>{row.displayName}</Link>
             </h2>
             <p className="hint">
-              {ROLE_LABELS[row.role as Role] ?? row.role} · {countryName(row.country)} · {row.kind} · signed {row.createdAt.slice(0, 16).replace("T", " ")}
+              {ROLE_LABELS[row.role]} · {countryName(row.country)} · {row.kind} · signed {row.createdAt.slice(0, 16).replace("T", " ")}
               {row.privateName ? ` · private name: ${row.privateName}` : ""}
               {row.email ? ` · ${row.email}` : ""}
             </p>
@@ -143,36 +123,38 @@ export default function ModerationQueue() {
               {row.featured ? <li>Featured</li> : null}
             </ul>
             <div className="decisions">
-              {row.state === "pending" ? (
+              {row.decisions.includes("approve") ? (
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="id" value={row.id} />
                   <input type="hidden" name="expected" value={row.state} />
-                  <button type="submit" name="decision" value="approve" className="button">
+                  <button type="submit" name="intent" value="approve" className="button">
                     Approve
                   </button>
                 </Form>
               ) : null}
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="id" value={row.id} />
-                <input type="hidden" name="expected" value={row.state} />
-                <select name="reason" aria-label={`Reason for ${row.displayName}`} defaultValue="">
-                  <option value="">Reason…</option>
-                  {Object.entries(REJECTION_REASONS).map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-                <input name="note" placeholder="note" aria-label={`Note for ${row.displayName}`} maxLength={500} />
-                <button type="submit" name="decision" value={row.state === "approved" ? "hide" : "reject"} className="button button-danger">
-                  {row.state === "approved" ? "Hide" : "Reject"}
-                </button>
-              </Form>
-              {row.state === "approved" || row.state === "pending" ? (
+              {row.decisions.find((d) => d === "reject" || d === "hide") ? (
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="id" value={row.id} />
                   <input type="hidden" name="expected" value={row.state} />
-                  <button type="submit" name="decision" value={row.featured ? "unfeature" : "feature"} className="link-button">
+                  <select name="reason" aria-label={`Reason for ${row.displayName}`} defaultValue="">
+                    <option value="">Reason…</option>
+                    {Object.entries(REJECTION_REASONS).map(([value, label]) => (
+                      <option key={value} value={value}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                  <input name="note" placeholder="note" aria-label={`Note for ${row.displayName}`} maxLength={500} />
+                  <button type="submit" name="intent" value={row.decisions.includes("hide") ? "hide" : "reject"} className="button button-danger">
+                    {row.decisions.includes("hide") ? "Hide" : "Reject"}
+                  </button>
+                </Form>
+              ) : null}
+              {row.decisions.find((d) => d === "feature" || d === "unfeature") ? (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="id" value={row.id} />
+                  <input type="hidden" name="expected" value={row.state} />
+                  <button type="submit" name="intent" value={row.featured ? "unfeature" : "feature"} className="link-button">
                     {row.featured ? "Unfeature" : "Feature"}
                   </button>
                 </Form>

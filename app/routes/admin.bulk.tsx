@@ -1,38 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { applyBulk, countSelection, isEmptySelection, type Selection } from "~/domain/moderation/bulk.server";
 import { REJECTION_REASONS } from "~/domain/moderation/reasons";
+import { bulkSchema } from "~/domain/moderation/schema";
+import { firstError } from "~/utils/input";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Bulk actions · Countersign moderation" }, { name: "robots", content: "noindex" }];
-
-const optionalDate = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), "Use a date and time like 2026-11-28T14:00")
-  .transform((v) => new Date(v))
-  .optional();
-
-const bulkSchema = z.object({
-  state: z.enum(["pending", "quarantined", "unconfirmed"]),
-  emailDomain: z.string().trim().max(253).optional(),
-  ipHash: z
-    .string()
-    .trim()
-    .regex(/^[0-9a-f]{32}$/, "An IP hash is 32 hex characters")
-    .optional(),
-  namePattern: z.string().trim().max(120).optional(),
-  since: optionalDate,
-  until: optionalDate,
-  action: z.enum(["approve", "reject", "release"]),
-  reason: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]).optional(),
-  note: z.string().max(500).optional(),
-  confirmedCount: z.coerce.number().int().min(0).optional(),
-});
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
@@ -46,9 +25,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
   const form = await readForm(request);
-  const parsed = bulkSchema.safeParse(Object.fromEntries([...form].filter(([, v]) => v !== "")));
-  if (!parsed.success) return data({ step: "error", message: parsed.error.issues.map((i) => i.message).join("; ") } as const, { status: 400 });
-  const { action: bulkAction, reason, note, confirmedCount, ...selection } = parsed.data;
+  const submission = parseWithZod(form, { schema: bulkSchema });
+  if (submission.status !== "success") return data({ step: "error", message: firstError(submission) } as const, { status: 400 });
+  const { action: bulkAction, reason, note, confirmedCount, ...selection } = submission.value;
   const s: Selection = selection;
   if (isEmptySelection(s)) {
     return data({ step: "error", message: "Give at least one condition: a domain, an IP hash, a name pattern or a time window" } as const, { status: 400 });

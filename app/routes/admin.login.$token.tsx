@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loginTokenIsValid, signInWithToken } from "~/domain/auth/login.server";
-import { startSession } from "~/domain/auth/session.server";
+import { startSession } from "~/utils/session.server";
 import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 

@@ -4,7 +4,7 @@ import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { PlainField } from "~/components/fields";
 import { requestLogin, signInWithCode } from "~/domain/auth/login.server";
-import { currentUser, startSession } from "~/domain/auth/session.server";
+import { currentUser, startSession } from "~/utils/session.server";
 import { readForm } from "~/utils/request.server";
 import { safeRedirect } from "~/utils/redirect";
 
@@ -23,11 +23,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!email.success) return data({ step: "email", error: "Enter a valid email address" } as const, { status: 400 });
   const ctx = { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET };
   if (form.get("intent") === "code") {
+    // Worked out before the code is spent, so nothing after that can fail.
+    const next = safeRedirect(form.get("next"), context.env.APP_URL, "/admin", "/admin");
     const code = String(form.get("code") ?? "").replace(/\s/g, "");
     const userId = /^\d{6}$/.test(code) ? await signInWithCode(context.db, email.data, code, ctx) : undefined;
     if (!userId) return data({ step: "code", email: email.data, error: "That code is not valid (or has expired)" } as const, { status: 400 });
     const cookie = await startSession(context, userId);
-    return redirect(safeRedirect(form.get("next"), "/admin"), { headers: { "Set-Cookie": cookie } });
+    return redirect(next, { headers: { "Set-Cookie": cookie } });
   }
   await requestLogin(context.db, email.data, ctx);
   // The same answer whether or not the address has an account.

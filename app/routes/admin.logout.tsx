@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { endSession } from "~/domain/auth/session.server";
+import { endSession } from "~/utils/session.server";
 import { readForm } from "~/utils/request.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {

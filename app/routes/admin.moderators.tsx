@@ -6,8 +6,8 @@ import { AdminNav } from "~/components/AdminNav";
 import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
 import { staffFormSchema } from "~/domain/auth/schema";
-import { requireRole } from "~/domain/auth/session.server";
 import { AccountRuleError, inviteUser, listStaff, removeUser } from "~/domain/auth/users.server";
+import { requireRole } from "~/utils/session.server";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderators · Countersign" }, { name: "robots", content: "noindex" }];

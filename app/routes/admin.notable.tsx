@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { addNotableName, listNotableNames, removeNotableName } from "~/domain/moderation/notable.server";
+import { notableNameSchema } from "~/domain/moderation/schema";
+import { firstError } from "~/utils/input";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Notable names · Countersign" }, { name: "robots", content: "noindex" }];
@@ -18,11 +21,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, context, ADMIN_ROLES);
   const form = await readForm(request);
-  if (form.get("intent") === "remove") {
-    await removeNotableName(context.db, String(form.get("key") ?? ""));
+  const submission = parseWithZod(form, { schema: notableNameSchema });
+  if (submission.status !== "success") return data({ error: firstError(submission) }, { status: 400 });
+  const input = submission.value;
+  if (input.intent === "remove") {
+    await removeNotableName(context.db, input.key);
     return { error: null };
   }
-  const ok = await addNotableName(context.db, String(form.get("name") ?? ""), user.id);
+  const ok = await addNotableName(context.db, input.name, user.id);
   return ok ? { error: null } : data({ error: "Enter a name of 1 to 120 characters" }, { status: 400 });
 }
 

@@ -1,12 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { recordIdentityCheck, setNotable } from "~/domain/moderation/decide.server";
 import { signatureDetails, signatureHistory } from "~/domain/moderation/queue.server";
 import { countryName } from "~/domain/signatures/countries";
+import { isId } from "~/domain/common/schema";
+import { signatureActionSchema } from "~/domain/moderation/schema";
+import { firstError } from "~/utils/input";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Signature · Countersign moderation" }, { name: "robots", content: "noindex" }];
@@ -14,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Signature · Countersign mode
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
   const id = params.id ?? "";
-  const signature = /^\d{1,18}$/.test(id) ? await signatureDetails(context.db, id) : undefined;
+  const signature = isId(id) ? await signatureDetails(context.db, id) : undefined;
   if (!signature) throw new Response("Not found", { status: 404 });
   const history = await signatureHistory(context.db, id);
   return {
@@ -28,18 +32,17 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requireRole(request, context, MODERATION_ROLES);
   const form = await readForm(request);
   const id = params.id ?? "";
-  if (!/^\d{1,18}$/.test(id)) throw new Response("Not found", { status: 404 });
-  const intent = form.get("intent");
-  if (intent === "notable" || intent === "not-notable") {
-    await setNotable(context.db, id, intent === "notable", user.id);
-    return { message: intent === "notable" ? "Marked notable." : "No longer marked notable." };
-  }
-  if (intent === "identity") {
-    const outcome = await recordIdentityCheck(context.db, id, String(form.get("how") ?? ""), user.id);
+  if (!isId(id)) throw new Response("Not found", { status: 404 });
+  const submission = parseWithZod(form, { schema: signatureActionSchema });
+  if (submission.status !== "success") return data({ message: firstError(submission) }, { status: 400 });
+  const input = submission.value;
+  if (input.intent === "identity") {
+    const outcome = await recordIdentityCheck(context.db, id, input.how, user.id);
     if (outcome.status !== "done") return data({ message: outcome.status === "refused" ? outcome.message : "Not found" }, { status: 400 });
     return { message: "Identity check recorded." };
   }
-  return data({ message: "Unknown action" }, { status: 400 });
+  await setNotable(context.db, id, input.intent === "notable", user.id);
+  return { message: input.intent === "notable" ? "Marked notable." : "No longer marked notable." };
 }
 
 export default function SignatureDetails() {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/AdminNav";
 import { MODERATION_ROLES } from "~/domain/auth/roles";
-import { requireRole } from "~/domain/auth/session.server";
+import { requireRole } from "~/utils/session.server";
 import { trending } from "~/domain/moderation/bulk.server";
 import { TRENDING_THRESHOLD } from "~/domain/moderation/queue.server";
 

@@ -13,7 +13,7 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: "For the press · Countersign" },
-  { name: "description", content: "How every name on the letter is checked, the figures, downloads and daily snapshots with their hashes." },
+  { name: "description", content: "How every name on the letter is checked, the figures, downloads and hash-chained snapshots anyone can verify." },
   { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
 ];
 
@@ -85,12 +85,41 @@ export default function PressRoute() {
         </li>
       </ul>
 
-      <h2>Daily snapshots</h2>
+      <h2 id="snapshots">Snapshots</h2>
       <p>
-        Once a day we export the approved list and publish its SHA-256. Each day&apos;s chain hash is the SHA-256 of the previous day&apos;s chain hash, the
-        date, the export&apos;s hash and its row count, one per line: change any past export or drop a day and every later chain hash changes. To check a
-        download: <code>sha256sum signatures-DAY.csv</code>.
+        Once a day, and whenever we take one on demand, we save the approved list as a numbered snapshot and publish a fingerprint of it, each linked to the one
+        before, so anyone can later prove what the list said and that no snapshot was altered or left out.
       </p>
+      <p>
+        A name that is withdrawn, or taken off the list for any other reason, also leaves every past snapshot at once: its row keeps only its fingerprint, and
+        the random value that went into that fingerprint is deleted, so the name can neither be read nor confirmed by guessing. The fingerprints of the whole
+        snapshot, and the links between snapshots, stay exactly as they were published.
+      </p>
+      <details>
+        <summary>How to check a snapshot yourself</summary>
+        <ol>
+          <li>
+            Each file is a CSV (UTF-8, CRLF) with the columns <code>digest,salt</code> and then the same columns as the list download. The salt is 32 random hex
+            characters, different for every row.
+          </li>
+          <li>
+            A row&apos;s digest is the SHA-256 of its salt followed directly by the rest of the line after the second comma (the public columns exactly as
+            written). A removed row keeps its digest; its salt and columns are empty.
+          </li>
+          <li>The snapshot&apos;s root is the SHA-256 of all the digests, in file order, written one after another with nothing between them.</li>
+          <li>
+            Its chain hash is the SHA-256 of four lines joined by a newline: the previous snapshot&apos;s chain hash (64 zeros for the first), the
+            snapshot&apos;s identifier, its root and its number of rows. Change, drop or reorder a row, or drop a whole snapshot, and the hashes from there on
+            no longer match.
+          </li>
+          <li>
+            Or let our checker do it, with nothing but Node.js 20: <code>node scripts/verify-snapshots.mjs {url}</code> (from the source code; or{" "}
+            <code>npm run verify:snapshots -- {url}</code>). It also checks a folder holding <code>snapshots.json</code> and the CSV files you saved, and prints
+            for each snapshot OK or FAIL and how many rows were removed.
+          </li>
+        </ol>
+        <p>Keep the latest chain hash you have seen: a later list must contain it, or snapshots were rewritten.</p>
+      </details>
       {snapshots.length === 0 ? (
         <p>The first snapshot is taken when the list opens.</p>
       ) : (
@@ -98,21 +127,27 @@ export default function PressRoute() {
           <table className="snapshots">
             <thead>
               <tr>
-                <th scope="col">Day (UTC)</th>
+                <th scope="col">Snapshot</th>
+                <th scope="col">Taken (UTC)</th>
                 <th scope="col">Names</th>
-                <th scope="col">SHA-256 of the export</th>
+                <th scope="col">Root</th>
                 <th scope="col">Chain hash</th>
               </tr>
             </thead>
             <tbody>
               {snapshots.map((s) => (
-                <tr key={s.day}>
+                <tr key={s.identifier}>
                   <td>
-                    <a href={`/press/snapshots/${s.day}.csv`}>{formatDay(s.day)}</a>
+                    <a href={`/press/snapshots/${s.identifier}.csv`}>{s.identifier}</a>
+                    {s.kind === "on_demand" ? " (on demand)" : ""}
                   </td>
-                  <td>{s.rowCount.toLocaleString("en-GB")}</td>
+                  <td>{s.takenAt.replace("T", " ").replace("Z", "")}</td>
                   <td>
-                    <code className="hash">{s.sha256}</code>
+                    {s.rowCount.toLocaleString("en-GB")}
+                    {s.redactedRows > 0 ? ` (${s.redactedRows.toLocaleString("en-GB")} removed since)` : ""}
+                  </td>
+                  <td>
+                    <code className="hash">{s.root}</code>
                   </td>
                   <td>
                     <code className="hash">{s.chainSha256}</code>

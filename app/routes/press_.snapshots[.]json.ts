@@ -3,12 +3,21 @@ import { publicJson } from "~/domain/public-list/http.server";
 import { requireLetterId } from "~/domain/public-list/page.server";
 import { listSnapshots } from "~/domain/public-list/snapshots.server";
 
-// GET /press/snapshots.json — every day's hash and chain hash, newest first, with download links.
+// GET /press/snapshots.json — every snapshot's root and chain link, newest first, with download
+// links; `npm run verify:snapshots -- <site>` checks them (docs/decisions/012-redactable-snapshots.md).
 export async function loader({ context }: LoaderFunctionArgs) {
   const letterId = await requireLetterId(context.db);
   const snapshots = await listSnapshots(context.db, letterId);
   return publicJson({
-    chain: "sha256(previous chain hash or 64 zeros + \\n + day + \\n + sha256 of the export + \\n + row count)",
-    data: snapshots.map((s) => ({ ...s, url: `${context.env.APP_URL}/press/snapshots/${s.day}.csv` })),
+    format:
+      "CSV, UTF-8 with BOM, CRLF: digest,salt,<public columns>. digest = sha256(salt + row), row = the public columns as written after the salt. A redacted row keeps its digest; its salt and columns are empty.",
+    root: "sha256 of every row's digest (64 hex characters each), in file order, joined with nothing",
+    chain: "sha256(previous chain hash or 64 zeros + \\n + identifier + \\n + root + \\n + row count)",
+    data: snapshots.map((s) => ({
+      ...s,
+      kind: s.kind === "on_demand" ? "on-demand" : "daily",
+      path: `/press/snapshots/${s.identifier}.csv`,
+      url: `${context.env.APP_URL}/press/snapshots/${s.identifier}.csv`,
+    })),
   });
 }

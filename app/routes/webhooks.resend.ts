@@ -1,8 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleResendWebhook } from "~/domain/outbox/webhooks.server";
-import { readBodyText } from "~/utils/request.server";
-
-const MAX_BODY_BYTES = 256 * 1024;
+import { MAX_BODY_BYTES, readBodyText } from "~/utils/request.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const secret = context.env.RESEND_WEBHOOK_SECRET;

@@ -28,6 +28,9 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
 /** The largest form any public page accepts: a signature is well under 4 KB. */
 export const MAX_FORM_BYTES = 16 * 1024;
 
+/** The largest body any route accepts (a webhook delivery); the Express host refuses more unread. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
 /**
  * Reads a posted HTML form, refusing what no form of ours sends with a 4xx thrown as a Response
  * (shown by the error boundary): a body over `maxBytes` (413), another content type such as JSON

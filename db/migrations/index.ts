@@ -4,6 +4,7 @@ import * as outbox from "./2026_11_28_2000_outbox";
 import * as signatures from "./2026_11_28_2100_signatures";
 import * as moderation from "./2026_11_28_2200_moderation";
 import * as publicList from "./2026_11_28_2300_public_list";
+import * as redactableSnapshots from "./2026_11_30_1200_redactable_snapshots";
 import * as tokenHmac from "./2026_12_01_1000_token_hmac";
 
 /**
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_2100_signatures": signatures,
   "2026_11_28_2200_moderation": moderation,
   "2026_11_28_2300_public_list": publicList,
+  "2026_11_30_1200_redactable_snapshots": redactableSnapshots,
   "2026_12_01_1000_token_hmac": tokenHmac,
 };

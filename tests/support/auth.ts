@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { startSession } from "../../app/domain/auth/session.server";
+import { startSession } from "../../app/utils/session.server";
 import { addUser } from "../../app/domain/auth/users.server";
 import type { UserRole } from "../../app/domain/auth/roles";
 import { parseEnv } from "../../app/utils/env.server";

@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import type { Database } from "../../db/client";
 import { parseEnv } from "../../app/utils/env.server";
 import { createLogger } from "../../app/utils/logger.server";
-import { createApp } from "../../server/app";
+import { createApp, type AppDeps } from "../../server/app";
 
 export interface TestServer {
   url: string;
@@ -17,7 +17,7 @@ export interface TestServer {
 }
 
 /** The real app (built by `npm test` before vitest starts) on a free port, over the given database. */
-export async function startTestServer(database: Database, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(database: Database, env: Record<string, string> = {}, options: Pick<AppDeps, "bodyTimeoutMs"> = {}): Promise<TestServer> {
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -28,7 +28,7 @@ export async function startTestServer(database: Database, env: Record<string, st
   });
   const parsedEnv = parseEnv({ APP_ENV: "test", ...env });
   const log = createLogger("info", sink);
-  const { app, startDraining } = createApp({ build, database, env: parsedEnv, log });
+  const { app, startDraining } = createApp({ build, database, env: parsedEnv, log, ...options });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -56,16 +56,11 @@ function kyselyAdapter(db: Db): Adapter {
   };
 }
 
-export function createLucia(db: Db, secure: boolean) {
+export function createLucia(db: Db) {
   return new Lucia(kyselyAdapter(db), {
     // Two weeks, extended whenever a session is used in its second half (Lucia's sliding expiry).
+    // The cookie is ours (app/utils/session.server.ts): Lucia only creates and validates sessions.
     sessionExpiresIn: new TimeSpan(2, "w"),
-    sessionCookie: {
-      name: "countersign_session",
-      // A browser-session cookie: the server-side expiry slides without re-sending the cookie.
-      expires: false,
-      attributes: { secure, sameSite: "lax", path: "/" },
-    },
     getUserAttributes: (attributes) => ({ email: attributes.email, role: attributes.role }),
   });
 }
@@ -77,14 +72,14 @@ declare module "lucia" {
   }
 }
 
-const instances = new WeakMap<Db, { secure: Lucia; plain: Lucia }>();
+const instances = new WeakMap<Db, ReturnType<typeof createLucia>>();
 
 /** One Lucia per database handle (it holds no state of its own beyond configuration). */
-export function luciaFor(db: Db, secure: boolean): ReturnType<typeof createLucia> {
-  let pair = instances.get(db);
-  if (!pair) {
-    pair = { secure: createLucia(db, true), plain: createLucia(db, false) };
-    instances.set(db, pair);
+export function luciaFor(db: Db): ReturnType<typeof createLucia> {
+  let lucia = instances.get(db);
+  if (!lucia) {
+    lucia = createLucia(db);
+    instances.set(db, lucia);
   }
-  return (secure ? pair.secure : pair.plain) as ReturnType<typeof createLucia>;
+  return lucia;
 }

@@ -1,11 +1,7 @@
 import { sql, type SelectQueryBuilder } from "kysely";
 import type { Db } from "../../../db/client";
 import type { DB } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
-import { CURRENT_LETTER } from "../letter/letter.server";
-import { enqueue } from "../outbox/enqueue.server";
-import { SIGNATURE_STATES } from "../signatures/states";
-import { issueToken } from "../signatures/tokens.server";
+import { nextState, refusedAs, transition } from "../signatures/lifecycle.server";
 import type { RejectionReason } from "./reasons";
 
 /** Which signatures a bulk action touches. At least one condition besides the state is required. */
@@ -67,31 +63,19 @@ export async function applyBulk(
   opts: { actorId: string; confirmedCount: number; reason?: RejectionReason; note?: string },
 ): Promise<BulkOutcome> {
   if (isEmptySelection(s)) return { status: "refused", message: "Give at least one condition: a domain, an IP hash, a name pattern or a time window" };
-  if (action === "approve" && s.state !== SIGNATURE_STATES.pending) return { status: "refused", message: "Only pending signatures can be approved in bulk" };
-  if (action === "release" && s.state !== SIGNATURE_STATES.quarantined) return { status: "refused", message: "Only quarantined signatures can be released" };
+  if (!nextState(s.state, action)) return { status: "refused", message: BULK_REFUSALS[action] };
   if (action === "reject" && !opts.reason) return { status: "refused", message: "Choose a reason" };
   const count = await countSelection(db, s);
   if (count !== opts.confirmedCount) return { status: "changed", count };
 
+  const note = opts.note?.trim() || null;
+  const reason = [opts.reason, note].filter(Boolean).join(": ") || null;
   let changed = 0;
   // Changed rows leave the selection (their state changes); skipped ones must be stepped over.
   const skippedIds: string[] = [];
   for (;;) {
     const batch = await db.transaction().execute(async (trx) => {
-      const rows = await where(
-        trx
-          .selectFrom("signatures")
-          .select((eb) => [
-            "id",
-            "state",
-            "email",
-            "display_name",
-            "is_notable",
-            "identity_check",
-            eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "signatures.name_key")).as("listed"),
-          ]),
-        s,
-      )
+      const rows = await where(trx.selectFrom("signatures").select("id"), s)
         .$if(skippedIds.length > 0, (qb) => qb.where("id", "not in", skippedIds))
         .orderBy("id")
         .limit(BULK_BATCH)
@@ -99,47 +83,16 @@ export async function applyBulk(
         .skipLocked()
         .execute();
       let done = 0;
-      const title = action === "release" ? await letterTitle(trx) : "";
       for (const row of rows) {
-        if (action === "approve" && (row.is_notable || row.listed) && !row.identity_check) {
-          skippedIds.push(row.id);
-          continue;
-        }
-        const to = action === "approve" ? SIGNATURE_STATES.approved : action === "reject" ? SIGNATURE_STATES.rejected : SIGNATURE_STATES.unconfirmed;
-        const now = new Date();
-        await trx
-          .updateTable("signatures")
-          .set({
-            state: to,
-            updated_at: now,
-            decided_by: opts.actorId,
-            decided_at: now,
-            ...(action === "approve" ? { approved_at: now } : {}),
-            ...(action === "reject" ? { rejection_reason: opts.reason ?? null, decision_note: opts.note?.trim() || null, is_featured: false } : {}),
-            ...(action === "release" ? { quarantine_reason: null } : {}),
-          })
-          .where("id", "=", row.id)
-          .execute();
-        await recordAudit(trx, {
-          actor: `user:${opts.actorId}`,
-          action: `bulk_${action}`,
-          subjectType: "signature",
-          subjectId: row.id,
-          before: row.state,
-          after: to,
-          reason: [opts.reason, opts.note?.trim()].filter(Boolean).join(": ") || null,
-        });
-        if (action === "release" && row.email) {
-          const { token, code, expiresAt } = await issueToken(trx, row.id, "confirm", true);
-          await enqueue(trx, "confirm-signature", row.email, {
-            displayName: row.display_name,
-            letterTitle: title,
-            token,
-            code: code!,
-            expiresAt: expiresAt.toISOString(),
-          });
-        }
-        done++;
+        const applied = await transition(trx, row.id, action, `user:${opts.actorId}`, {
+          expected: s.state,
+          bulk: true,
+          reason,
+          rejection: action === "reject" ? { reason: opts.reason!, note } : undefined,
+        }).catch(refusedAs(null));
+        // Notable names without an identity check are left for a moderator to look at one by one.
+        if (applied) done++;
+        else skippedIds.push(row.id);
       }
       return { rows: rows.length, done };
     });
@@ -149,15 +102,11 @@ export async function applyBulk(
   return { status: "done", changed, skipped: skippedIds.length };
 }
 
-async function letterTitle(db: Db): Promise<string> {
-  const row = await db
-    .selectFrom("letters as l")
-    .innerJoin("letter_versions as v", "v.id", "l.current_version_id")
-    .select("v.title")
-    .where("l.slug", "=", CURRENT_LETTER.slug)
-    .executeTakeFirstOrThrow();
-  return row.title;
-}
+const BULK_REFUSALS: Record<BulkAction, string> = {
+  approve: "Only pending signatures can be approved in bulk",
+  reject: "These signatures cannot be rejected",
+  release: "Only quarantined signatures can be released",
+};
 
 /** Email domains and IP hashes with the most signatures in the last hour. */
 export async function trending(db: Db, limit = 20) {

@@ -4,5 +4,8 @@
  */
 export const PUBLIC_CACHE = "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400";
 
-/** Daily snapshots never change once taken. */
-export const IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
+/**
+ * Snapshot files change when a name in them is redacted, so a copy is good for as short a time as
+ * the pages; and never served stale when we are down, or a CDN could keep a withdrawn name for a day.
+ */
+export const SNAPSHOT_CACHE = "public, max-age=0, s-maxage=30, stale-while-revalidate=60";

@@ -17,5 +17,5 @@ export async function publicListTick(db: Db, letterId: number, log: Logger): Pro
     else log.warn({ drift }, "public counts reconciled: the roll-up had drifted and was corrected");
   }
   const snapshot = await takeDailySnapshot(db, letterId);
-  if (snapshot) log.info({ day: snapshot.day, rows: snapshot.rowCount, sha256: snapshot.sha256, chain: snapshot.chainSha256 }, "daily snapshot taken");
+  if (snapshot) log.info({ snapshot: snapshot.identifier, rows: snapshot.rowCount, root: snapshot.root, chain: snapshot.chainSha256 }, "daily snapshot taken");
 }

@@ -1,151 +1,297 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../../../db/client";
-import { CSV_BOM, CSV_HEADER, csvRow } from "./csv";
-import { eachPublic } from "./list.server";
+import { SNAPSHOT_LOCK_KEY } from "../../../db/migrations/2026_11_30_1200_redactable_snapshots";
+import { CSV_BOM, CSV_COLUMNS, csvRow } from "./csv";
+import { eachPublic, type PublicSignature } from "./list.server";
+
+/*
+ * Redactable snapshots (docs/decisions/012-redactable-snapshots.md). A snapshot is the approved
+ * list, A–Z, one row per name: `digest,salt,<the public columns>`. digest = sha256(salt ‖ row),
+ * where salt is 32 hex characters (128 random bits) and row is the name's public columns encoded
+ * exactly as in /signatures.csv, without the line ending. root = sha256 of the digests' hex
+ * strings joined with nothing, in file order. link = sha256(previous link or 64 zeros, the
+ * snapshot's identifier, root, row count, joined by "\n"). When a name leaves the list, the
+ * database blanks its salt and columns in every snapshot: its digest stays, so root and links do.
+ * scripts/verify-snapshots.mjs checks all of it from the published files alone.
+ */
 
 const GENESIS = "0".repeat(64);
+const BATCH = 1000;
+/** A build that has not been sealed after this long belongs to a process that died: it is dropped. */
+const STALE_BUILD = "1 hour";
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
-/**
- * Each day's link: the hash of the previous link, the day, the export's hash and its row count.
- * Changing any past export, or dropping a day, changes every link after it.
- */
-export function chainLink(previous: string | null, day: string, contentSha256: string, rowCount: number): string {
-  return sha256(`${previous ?? GENESIS}\n${day}\n${contentSha256}\n${rowCount}`);
+export const SNAPSHOT_COLUMNS = ["digest", "salt", ...CSV_COLUMNS] as const;
+export const SNAPSHOT_HEADER = `${SNAPSHOT_COLUMNS.join(",")}\r\n`;
+/** A redacted row: its digest, then every other field empty. */
+const REDACTED_TAIL = ",".repeat(SNAPSHOT_COLUMNS.length - 1);
+
+/** The canonical encoding of a name's public columns: its /signatures.csv line without CRLF. */
+export function canonicalRow(item: PublicSignature): string {
+  return csvRow(item).slice(0, -2);
 }
 
+/** sha256(salt ‖ row): the salt has a fixed length, so the split is never ambiguous. */
+export function rowDigest(salt: string, row: string): string {
+  return sha256(salt + row);
+}
+
+/** One line of a snapshot file. */
+export function snapshotLine(digest: string, salt: string | null, row: string | null): string {
+  return salt === null || row === null ? `${digest}${REDACTED_TAIL}\r\n` : `${digest},${salt},${row}\r\n`;
+}
+
+/**
+ * Each snapshot's link: the previous link, the snapshot's identifier, its root and its row count.
+ * Changing any past snapshot's rows, or dropping a snapshot, changes every link after it.
+ */
+export function chainLink(previous: string | null, identifier: string, root: string, rowCount: number): string {
+  return sha256(`${previous ?? GENESIS}\n${identifier}\n${root}\n${rowCount}`);
+}
+
+export type SnapshotKind = "daily" | "on_demand";
+
 export interface SnapshotSummary {
-  day: string;
+  /** `<sequence, 6 digits>-<UTC time sealed, YYYYMMDDTHHMMSSZ>`: the file is /press/snapshots/<identifier>.csv. */
+  identifier: string;
+  seq: number;
+  kind: SnapshotKind;
   takenAt: string;
   rowCount: number;
-  sha256: string;
+  /** Rows whose name has since left the list (their digest remains). */
+  redactedRows: number;
+  root: string;
   previousChainSha256: string | null;
   chainSha256: string;
 }
 
 /**
- * The approved list as a CSV in A–Z order, so the same list always gives the same bytes. Stored
- * without its byte-order mark (a database driver may drop a leading BOM when it decodes text);
- * the published file, and so its hash, starts with one.
+ * Opens a build of the given kind. The exclusive lock waits for any name already leaving the list
+ * to commit, so whatever leaves later finds this build open and is recorded as a departure.
+ * Returns undefined when today's daily snapshot is already taken (or being taken).
  */
-async function exportList(db: Db, letterId: number): Promise<{ content: string; rowCount: number }> {
-  const parts: string[] = [CSV_HEADER];
-  let rowCount = 0;
-  for await (const item of eachPublic(db, letterId, { sort: "az" }, 2000)) {
-    parts.push(csvRow(item));
-    rowCount += 1;
-  }
-  return { content: parts.join(""), rowCount };
-}
-
-/**
- * Takes today's (UTC) snapshot if there is none yet; returns it, or undefined when it existed.
- * Many processes may call this at once: the primary key keeps one, and the lock keeps the chain
- * in order.
- */
-export async function takeDailySnapshot(db: Db, letterId: number): Promise<SnapshotSummary | undefined> {
-  const today = await sql<{ day: string }>`select (now() at time zone 'UTC')::date::text as day`.execute(db);
-  const day = today.rows[0]!.day;
-  const exists = await db
-    .selectFrom("public_snapshots")
-    .select("day")
-    .where("letter_id", "=", letterId)
-    .where(sql<boolean>`day = ${day}::date`)
-    .executeTakeFirst();
-  if (exists) return undefined;
-  const { content, rowCount } = await exportList(db, letterId);
-  const contentSha = sha256(CSV_BOM + content);
+async function openBuild(db: Db, letterId: number, kind: SnapshotKind): Promise<string | undefined> {
   return db.transaction().execute(async (trx) => {
-    // Serialise writers of this letter's chain.
-    await trx.selectFrom("letters").select("id").where("id", "=", letterId).forUpdate().executeTakeFirst();
-    const previous = await trx
-      .selectFrom("public_snapshots")
-      .select(["chain_sha256", sql<string>`day::text`.as("day")])
+    await sql`select pg_advisory_xact_lock(${SNAPSHOT_LOCK_KEY}, ${letterId})`.execute(trx);
+    await trx
+      .deleteFrom("public_snapshots")
       .where("letter_id", "=", letterId)
-      .orderBy("day", "desc")
-      .limit(1)
-      .executeTakeFirst();
-    if (previous && previous.day >= day) return undefined;
-    const chain = chainLink(previous?.chain_sha256 ?? null, day, contentSha, rowCount);
+      .where("seq", "is", null)
+      .where(sql<boolean>`started_at < now() - ${STALE_BUILD}::interval`)
+      .execute();
     const inserted = await trx
       .insertInto("public_snapshots")
-      .values({
-        letter_id: letterId,
-        day: sql<Date>`${day}::date`,
-        taken_at: sql<Date>`now()`,
-        row_count: rowCount,
-        sha256: contentSha,
-        previous_chain_sha256: previous?.chain_sha256 ?? null,
-        chain_sha256: chain,
-        content,
-      })
-      .onConflict((oc) => oc.columns(["letter_id", "day"]).doNothing())
-      .returning([sql<string>`taken_at::text`.as("taken_at")])
+      .values({ letter_id: letterId, kind, daily_day: kind === "daily" ? sql<Date>`(now() at time zone 'UTC')::date` : null })
+      .onConflict((oc) => oc.columns(["letter_id", "daily_day"]).doNothing())
+      .returning(sql<string>`id::text`.as("id"))
       .executeTakeFirst();
-    if (!inserted) return undefined;
-    return { day, takenAt: inserted.taken_at, rowCount, sha256: contentSha, previousChainSha256: previous?.chain_sha256 ?? null, chainSha256: chain };
+    return inserted?.id;
   });
 }
 
-const summaryColumns = [
-  sql<string>`day::text`.as("day"),
-  sql<string>`to_char(taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as("taken_at"),
-  "row_count",
-  "sha256",
-  "previous_chain_sha256",
-  "chain_sha256",
-] as const;
-
-/** Every snapshot, newest first, without its content. */
-export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotSummary[]> {
-  const rows = await db.selectFrom("public_snapshots").select(summaryColumns).where("letter_id", "=", letterId).orderBy("day", "desc").execute();
-  return rows.map((r) => ({
-    day: r.day,
-    takenAt: r.taken_at,
-    rowCount: r.row_count,
-    sha256: r.sha256,
-    previousChainSha256: r.previous_chain_sha256,
-    chainSha256: r.chain_sha256,
-  }));
+/** Writes the approved list into the build a batch at a time (flat memory), then seals it. */
+async function build(db: Db, letterId: number, snapshotId: string, kind: SnapshotKind): Promise<SnapshotSummary> {
+  try {
+    const root = createHash("sha256");
+    let position = 0;
+    let batch: { snapshot_id: string; position: number; signature_id: string; digest: string; salt: string; row_text: string }[] = [];
+    const flush = async () => {
+      if (batch.length > 0) await db.insertInto("public_snapshot_rows").values(batch).execute();
+      batch = [];
+    };
+    for await (const item of eachPublic(db, letterId, { sort: "az" }, BATCH)) {
+      const salt = randomBytes(16).toString("hex");
+      const row = canonicalRow(item);
+      const digest = rowDigest(salt, row);
+      root.update(digest, "utf8");
+      position += 1;
+      batch.push({ snapshot_id: snapshotId, position, signature_id: item.id, digest, salt, row_text: row });
+      if (batch.length >= BATCH) await flush();
+    }
+    await flush();
+    return await seal(db, letterId, snapshotId, kind, root.digest("hex"), position);
+  } catch (error) {
+    await db.deleteFrom("public_snapshots").where("id", "=", snapshotId).where("seq", "is", null).execute();
+    throw error;
+  }
 }
 
 /**
- * A day's published file (with its BOM), byte for byte what was hashed, and its hashes. The day is
- * compared as text, so a day that does not exist ("2026-02-31") is simply not found.
+ * Seals a build as the next link of the chain. Under the exclusive lock every name that left the
+ * list while the rows were written has committed its departure; its rows here are redacted first.
  */
-export async function snapshotFile(db: Db, letterId: number, day: string) {
-  const row = await db
+async function seal(db: Db, letterId: number, snapshotId: string, kind: SnapshotKind, root: string, rowCount: number): Promise<SnapshotSummary> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${SNAPSHOT_LOCK_KEY}, ${letterId})`.execute(trx);
+    const redacted = await sql`
+      update public_snapshot_rows set salt = null, row_text = null
+      where snapshot_id = ${snapshotId} and salt is not null
+        and signature_id in (select signature_id from public_snapshot_departures where snapshot_id = ${snapshotId})`.execute(trx);
+    await trx.deleteFrom("public_snapshot_departures").where("snapshot_id", "=", snapshotId).execute();
+    const previous = await trx
+      .selectFrom("public_snapshots")
+      .select(["seq", "chain_sha256"])
+      .where("letter_id", "=", letterId)
+      .where("seq", "is not", null)
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const seq = (previous?.seq ?? 0) + 1;
+    const time = await sql<{ stamp: string; iso: string; at: string }>`
+      select to_char(t at time zone 'UTC', 'YYYYMMDD"T"HH24MISS"Z"') as stamp,
+             to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as iso, t::text as at
+      from clock_timestamp() as t`.execute(trx);
+    const { stamp, iso, at } = time.rows[0]!;
+    const identifier = `${String(seq).padStart(6, "0")}-${stamp}`;
+    const previousChain = previous?.chain_sha256 ?? null;
+    const chain = chainLink(previousChain, identifier, root, rowCount);
+    await trx
+      .updateTable("public_snapshots")
+      .set({
+        seq,
+        identifier,
+        taken_at: sql<Date>`${at}::timestamptz`,
+        row_count: rowCount,
+        root,
+        previous_chain_sha256: previousChain,
+        chain_sha256: chain,
+      })
+      .where("id", "=", snapshotId)
+      .execute();
+    return {
+      identifier,
+      seq,
+      kind,
+      takenAt: iso,
+      rowCount,
+      redactedRows: Number(redacted.numAffectedRows ?? 0),
+      root,
+      previousChainSha256: previousChain,
+      chainSha256: chain,
+    };
+  });
+}
+
+/**
+ * Takes today's (UTC) snapshot if no process has yet; returns it, or undefined when it was taken
+ * (or is being taken) already. Many processes may call this at once: the unique day keeps one.
+ */
+export async function takeDailySnapshot(db: Db, letterId: number): Promise<SnapshotSummary | undefined> {
+  const taken = await db
     .selectFrom("public_snapshots")
-    .select(["content", "sha256", "chain_sha256"])
+    .select("id")
     .where("letter_id", "=", letterId)
-    .where(sql<boolean>`day::text = ${day}`)
+    .where(sql<boolean>`daily_day = (now() at time zone 'UTC')::date`)
     .executeTakeFirst();
-  return row && { content: CSV_BOM + row.content, sha256: row.sha256, chainSha256: row.chain_sha256 };
+  if (taken) return undefined;
+  const id = await openBuild(db, letterId, "daily");
+  return id === undefined ? undefined : build(db, letterId, id, "daily");
 }
 
-export interface ChainCheck {
-  ok: boolean;
-  /** The first day whose export or link does not match, with what is wrong. */
-  problem?: { day: string; reason: string };
+/** Takes a snapshot now (the admin button, `npm run snapshot`), chained after the last one. */
+export async function takeSnapshot(db: Db, letterId: number): Promise<SnapshotSummary> {
+  const id = await openBuild(db, letterId, "on_demand");
+  if (id === undefined) throw new Error("an on-demand snapshot could not be opened");
+  return build(db, letterId, id, "on_demand");
 }
 
-/** Recomputes every export's hash and every link, oldest first: what anyone can do with the downloads. */
-export async function verifySnapshotChain(db: Db, letterId: number): Promise<ChainCheck> {
+const summaryColumns = [
+  sql<string>`s.id::text`.as("id"),
+  "s.identifier",
+  "s.seq",
+  "s.kind",
+  sql<string>`to_char(s.taken_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as("taken_at"),
+  "s.row_count",
+  "s.root",
+  "s.previous_chain_sha256",
+  "s.chain_sha256",
+] as const;
+
+/** Every sealed snapshot, newest first, with how many of its rows are redacted. */
+export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotSummary[]> {
   const rows = await db
-    .selectFrom("public_snapshots")
-    .select([sql<string>`day::text`.as("day"), "row_count", "sha256", "previous_chain_sha256", "chain_sha256", "content"])
-    .where("letter_id", "=", letterId)
-    .orderBy("day", "asc")
+    .selectFrom("public_snapshots as s")
+    .select(summaryColumns)
+    .select((eb) =>
+      eb
+        .selectFrom("public_snapshot_rows as r")
+        .select(sql<number>`count(*)::int`.as("n"))
+        .whereRef("r.snapshot_id", "=", "s.id")
+        .where("r.salt", "is", null)
+        .as("redacted"),
+    )
+    .where("s.letter_id", "=", letterId)
+    .where("s.seq", "is not", null)
+    .orderBy("s.seq", "desc")
     .execute();
-  let previous: string | null = null;
-  for (const row of rows) {
-    if (sha256(CSV_BOM + row.content) !== row.sha256) return { ok: false, problem: { day: row.day, reason: "the export does not match its hash" } };
-    if (row.previous_chain_sha256 !== previous) return { ok: false, problem: { day: row.day, reason: "the link to the previous day is broken" } };
-    if (chainLink(previous, row.day, row.sha256, row.row_count) !== row.chain_sha256)
-      return { ok: false, problem: { day: row.day, reason: "the chain hash does not match" } };
-    previous = row.chain_sha256;
-  }
-  return { ok: true };
+  return rows.map((r) => ({
+    identifier: r.identifier!,
+    seq: r.seq!,
+    kind: r.kind,
+    takenAt: r.taken_at,
+    rowCount: r.row_count!,
+    redactedRows: r.redacted ?? 0,
+    root: r.root!,
+    previousChainSha256: r.previous_chain_sha256,
+    chainSha256: r.chain_sha256!,
+  }));
+}
+
+export interface SnapshotFile {
+  identifier: string;
+  root: string;
+  chainSha256: string;
+  rowCount: number;
+  /** Changes whenever a row is redacted (redaction only ever adds to this count). */
+  redactedRows: number;
+  /** The file, a batch of rows at a time: BOM, header, then every row in position order. */
+  lines: () => AsyncGenerator<string>;
+}
+
+/** A sealed snapshot's file by its identifier, or undefined when there is none. */
+export async function snapshotFile(db: Db, letterId: number, identifier: string): Promise<SnapshotFile | undefined> {
+  const head = await db
+    .selectFrom("public_snapshots as s")
+    .select(summaryColumns)
+    .select((eb) =>
+      eb
+        .selectFrom("public_snapshot_rows as r")
+        .select(sql<number>`count(*)::int`.as("n"))
+        .whereRef("r.snapshot_id", "=", "s.id")
+        .where("r.salt", "is", null)
+        .as("redacted"),
+    )
+    .where("s.letter_id", "=", letterId)
+    .where("s.identifier", "=", identifier)
+    .where("s.seq", "is not", null)
+    .executeTakeFirst();
+  if (!head) return undefined;
+  return {
+    identifier,
+    root: head.root!,
+    chainSha256: head.chain_sha256!,
+    rowCount: head.row_count!,
+    redactedRows: head.redacted ?? 0,
+    lines: async function* () {
+      yield CSV_BOM + SNAPSHOT_HEADER;
+      let after = 0;
+      for (;;) {
+        const rows = await db
+          .selectFrom("public_snapshot_rows")
+          .select(["position", "digest", "salt", "row_text"])
+          .where("snapshot_id", "=", head.id)
+          .where("position", ">", after)
+          .orderBy("position")
+          .limit(BATCH)
+          .execute();
+        if (rows.length === 0) return;
+        yield rows.map((r) => snapshotLine(r.digest, r.salt, r.row_text)).join("");
+        after = rows[rows.length - 1]!.position;
+        // Let other requests in between batches (PGlite has one connection).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
 }

@@ -3,12 +3,11 @@ import type { Db } from "../../../db/client";
 import { hashIp } from "../abuse/ip.server";
 import { CODE_LIMITS } from "../abuse/limits";
 import { hitLimits } from "../abuse/rate-limit.server";
-import { recordAudit } from "../audit/audit.server";
 import { CURRENT_LETTER } from "../letter/letter.server";
-import { enqueue } from "../outbox/enqueue.server";
 import { normaliseEmail } from "./email";
-import { SIGNATURE_STATES, TRANSITIONS } from "./states";
-import { codeDigest, findToken, issueToken, sameDigest, sha256 } from "./tokens.server";
+import { SIGNATURE_STATES } from "./states";
+import { spendToken, transition } from "./lifecycle.server";
+import { codeDigest, findToken, sameDigest, sha256 } from "./tokens.server";
 import type { SignatureView } from "./view";
 import { loadSignatureView } from "./view.server";
 
@@ -56,28 +55,9 @@ async function confirmSignature(db: Db, signatureId: string, expired: boolean, t
     const row = locked && (await loadSignatureView(trx, signatureId));
     if (!row) return { status: "invalid" } as const;
     const before = lookupFrom(row, expired);
-    if (before.status !== "ready" || !(TRANSITIONS.confirm as readonly string[]).includes(row.state)) return before;
-
-    await trx
-      .updateTable("signatures")
-      .set({ state: SIGNATURE_STATES.pending, confirmed_at: new Date(), updated_at: new Date() })
-      .where("id", "=", signatureId)
-      .execute();
-    await trx.updateTable("signature_tokens").set({ used_at: new Date() }).where("id", "=", tokenId).execute();
-    await recordAudit(trx, {
-      actor: "signer",
-      action: "confirm",
-      subjectType: "signature",
-      subjectId: signatureId,
-      before: SIGNATURE_STATES.unconfirmed,
-      after: SIGNATURE_STATES.pending,
-    });
-    const { token: manageToken } = await issueToken(trx, signatureId, "manage");
-    await enqueue(trx, "signature-confirmed", row.email!, {
-      displayName: row.view.displayName,
-      letterTitle: row.view.letterTitle,
-      manageToken,
-    });
+    if (before.status !== "ready") return before;
+    await transition(trx, signatureId, "confirm", "signer", { expected: SIGNATURE_STATES.unconfirmed });
+    await spendToken(trx, tokenId);
     return { status: "confirmed", view: before.view } as const;
   });
 }

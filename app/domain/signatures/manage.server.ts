@@ -1,8 +1,7 @@
 import type { Db } from "../../../db/client";
-import { recordAudit } from "../audit/audit.server";
-import { redactRecipient } from "../outbox/enqueue.server";
 import type { ManageFormInput } from "./schema";
-import { SIGNATURE_STATES, TRANSITIONS, type SignatureState } from "./states";
+import { refusedAs, transition } from "./lifecycle.server";
+import { SIGNATURE_STATES, type SignatureState } from "./states";
 import { findToken } from "./tokens.server";
 import { nameKey, searchKey } from "./text";
 import type { SignatureView } from "./view";
@@ -36,43 +35,25 @@ export async function updateSignature(db: Db, token: string, input: ManageFormIn
   const found = await findToken(db, token, "manage");
   if (!found || found.expired) return { status: "invalid" };
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom("signatures")
-      .select(["id", "state", "name_key", "display_name"])
-      .where("id", "=", found.signature_id)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await trx.selectFrom("signatures").select(["id", "state", "display_name"]).where("id", "=", found.signature_id).forUpdate().executeTakeFirst();
     if (!row) return { status: "invalid" } as const;
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
-    const key = nameKey(input.displayName);
     const nameChanged = input.displayName !== row.display_name;
-    const backToModeration = nameChanged && (TRANSITIONS.backToModeration as readonly string[]).includes(row.state);
-    const state = backToModeration ? SIGNATURE_STATES.pending : row.state;
-    await trx
-      .updateTable("signatures")
-      .set({
+    const done = await transition(trx, row.id, nameChanged ? "edit" : "amend", "signer", {
+      expected: row.state,
+      reason: nameChanged ? "public name changed" : "details changed",
+      fields: {
         display_name: input.displayName,
-        name_key: key,
+        name_key: nameKey(input.displayName),
         search_key: searchKey(input.displayName),
         role: input.role,
         country: input.country,
         link: input.link ?? null,
         comment: input.comment || null,
-        state,
-        updated_at: new Date(),
-      })
-      .where("id", "=", row.id)
-      .execute();
-    await recordAudit(trx, {
-      actor: "signer",
-      action: "edit",
-      subjectType: "signature",
-      subjectId: row.id,
-      before: row.state,
-      after: state,
-      reason: nameChanged ? "public name changed" : "details changed",
-    });
-    return { status: "updated", backToModeration } as const;
+      },
+    }).catch(refusedAs(null));
+    if (!done) return { status: "invalid" } as const;
+    return { status: "updated", backToModeration: done.before !== done.state } as const;
   });
 }
 
@@ -84,37 +65,10 @@ export async function withdrawSignature(db: Db, token: string): Promise<ManageOu
   const found = await findToken(db, token, "manage");
   if (!found || found.expired) return { status: "invalid" };
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("signatures").select(["id", "state", "email"]).where("id", "=", found.signature_id).forUpdate().executeTakeFirst();
+    const row = await trx.selectFrom("signatures").select(["id", "state"]).where("id", "=", found.signature_id).forUpdate().executeTakeFirst();
     if (!row) return { status: "invalid" } as const;
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
-    if (!(TRANSITIONS.withdraw as readonly string[]).includes(row.state)) return { status: "invalid" } as const;
-    await trx
-      .updateTable("signatures")
-      .set({
-        state: SIGNATURE_STATES.withdrawn,
-        withdrawn_at: new Date(),
-        updated_at: new Date(),
-        email: null,
-        email_normalized: null,
-        email_domain: null,
-        private_name: null,
-        ip_hash: null,
-      })
-      .where("id", "=", row.id)
-      .execute();
-    if (row.email) {
-      // The address also sits on emails sent to it: keep the records, drop the address and contents.
-      await redactRecipient(trx, row.email, "signature withdrawn");
-    }
-    await trx.updateTable("signature_tokens").set({ revoked_at: new Date() }).where("signature_id", "=", row.id).where("revoked_at", "is", null).execute();
-    await recordAudit(trx, {
-      actor: "signer",
-      action: "withdraw",
-      subjectType: "signature",
-      subjectId: row.id,
-      before: row.state,
-      after: SIGNATURE_STATES.withdrawn,
-    });
-    return { status: "withdrawn" } as const;
+    const done = await transition(trx, row.id, "withdraw", "signer", { expected: row.state }).catch(refusedAs(null));
+    return done ? ({ status: "withdrawn" } as const) : ({ status: "invalid" } as const);
   });
 }

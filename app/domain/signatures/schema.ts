@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { emailSchema } from "../common/schema";
 import { COUNTRY_CODES } from "./countries";
 import { ROLES } from "./states";
 import { cleanText, hasInvisibleCharacters, nameProblem, type NameProblem } from "./text";
@@ -58,11 +59,7 @@ export const signFormSchema = z.object({
       if (problem && problem !== "empty") ctx.addIssue({ code: "custom", message: nameMessages[problem] });
     })
     .optional(),
-  email: z
-    .string({ error: "Enter your email address" })
-    .trim()
-    .max(254, "Use an email address of at most 254 characters")
-    .pipe(z.email({ error: "Enter a valid email address, like name@example.org" })),
+  email: emailSchema({ missing: "Enter your email address", invalid: "Enter a valid email address, like name@example.org" }),
   attest: z.boolean({ error: "Confirm that you are this artist or authorised to sign for them" }).refine((v) => v, {
     message: "Confirm that you are this artist or authorised to sign for them",
   }),
@@ -85,11 +82,7 @@ export type ManageFormInput = z.output<typeof manageFormSchema>;
 
 /** The code form for people who will not click links. */
 export const confirmCodeSchema = z.object({
-  email: z
-    .string({ error: "Enter the email address you signed with" })
-    .trim()
-    .max(254, "Use an email address of at most 254 characters")
-    .pipe(z.email({ error: "Enter a valid email address" })),
+  email: emailSchema({ missing: "Enter the email address you signed with", invalid: "Enter a valid email address" }),
   code: z
     .string({ error: "Enter the 8-character code from the email" })
     // Crockford's reading: O is 0, I and L are 1 (the codes never use those letters).

@@ -3,11 +3,10 @@ import type { Db } from "../../../db/client";
 import { hashIp } from "../abuse/ip.server";
 import { SIGNING_LIMITS } from "../abuse/limits";
 import { hitLimits, type Limit } from "../abuse/rate-limit.server";
-import { recordAudit } from "../audit/audit.server";
 import { CURRENT_LETTER } from "../letter/letter.server";
 import { enqueue } from "../outbox/enqueue.server";
-import { sha256 } from "./tokens.server";
-import { issueToken } from "./tokens.server";
+import { issueToken, sha256 } from "./tokens.server";
+import { countNotice, createSignature, sendConfirmation } from "./lifecycle.server";
 import { FREEMAIL_DOMAINS, emailDomain, normaliseEmail } from "./email";
 import type { SignFormInput } from "./schema";
 import { SIGNATURE_STATES } from "./states";
@@ -64,14 +63,13 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
       ? await trx.selectFrom("letter_versions").select("id").where("letter_id", "=", letter.id).where("sha256", "=", seenVersion).executeTakeFirst()
       : undefined;
 
-    const state = quarantineReason ? SIGNATURE_STATES.quarantined : SIGNATURE_STATES.unconfirmed;
-    const inserted = await trx
-      .insertInto("signatures")
-      .values({
+    const created = await createSignature(
+      trx,
+      quarantineReason ? "quarantine" : "sign",
+      {
         letter_id: letter.id,
         letter_version_id: seen?.id ?? letter.current_version_id!,
         kind: "artist",
-        state,
         display_name: input.displayName,
         name_key: nameKey(input.displayName),
         search_key: searchKey(input.displayName),
@@ -87,25 +85,10 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
         consent_public: input.consent,
         attested: input.attest,
         quarantine_reason: quarantineReason,
-      })
-      .onConflict((oc) => oc.columns(["letter_id", "email_normalized"]).where("email_normalized", "is not", null).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-
-    if (inserted) {
-      await recordAudit(trx, { actor: "signer", action: "sign", subjectType: "signature", subjectId: inserted.id, after: state, reason: quarantineReason });
-      if (state === SIGNATURE_STATES.unconfirmed) {
-        const { token, code, expiresAt } = await issueToken(trx, inserted.id, "confirm", true);
-        await enqueue(trx, "confirm-signature", email, {
-          displayName: input.displayName,
-          letterTitle: letter.title,
-          token,
-          code: code!,
-          expiresAt: expiresAt.toISOString(),
-        });
-      }
-      return { kind: "created", signatureId: inserted.id, state };
-    }
+      },
+      { letterTitle: letter.title, reason: quarantineReason },
+    );
+    if (created.status === "created") return { kind: "created", signatureId: created.id, state: created.state as "unconfirmed" | "quarantined" };
 
     // The address signed already. Lock its row so that concurrent submissions notify once.
     const existing = await trx
@@ -139,23 +122,12 @@ async function notifyOwner(
 
   if (existing.state === SIGNATURE_STATES.unconfirmed) {
     // The first email may be lost or expired: send a fresh confirmation.
-    const { token, code, expiresAt } = await issueToken(trx, existing.id, "confirm", true);
-    await enqueue(trx, "confirm-signature", existing.email, {
-      displayName: existing.display_name,
-      letterTitle,
-      token,
-      code: code!,
-      expiresAt: expiresAt.toISOString(),
-    });
+    await sendConfirmation(trx, { id: existing.id, email: existing.email, displayName: existing.display_name, letterTitle });
   } else {
     const confirmed = existing.state === SIGNATURE_STATES.pending || existing.state === SIGNATURE_STATES.approved;
     const manageToken = confirmed ? (await issueToken(trx, existing.id, "manage")).token : null;
     await enqueue(trx, "signed-again", existing.email, { letterTitle, manageToken });
   }
-  await trx
-    .updateTable("signatures")
-    .set((eb) => ({ notices_sent: eb("notices_sent", "+", 1) }))
-    .where("id", "=", existing.id)
-    .execute();
+  await countNotice(trx, existing.id);
   return true;
 }

@@ -25,7 +25,8 @@ const post = (path: string, body: Record<string, string>, headers: Record<string
   fetch(`${server.url}${path}`, {
     method: "POST",
     body: new URLSearchParams(body),
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    // A browser sends Origin with every form post (/admin refuses one without it).
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url, ...headers },
     redirect: "manual",
   });
 
@@ -47,7 +48,7 @@ describe("every page under /admin requires its role on the server", () => {
   it("refuses a label rep with 403 on every page and every action", async () => {
     const rep = await userWithSession(t.db, "label_rep");
     for (const page of pages()) expect((await get(page, rep.cookie)).status, page).toBe(403);
-    const res = await post("/admin?index", { id: signatureId, decision: "approve", expected: "pending" }, { cookie: rep.cookie });
+    const res = await post("/admin?index", { id: signatureId, intent: "approve", expected: "pending" }, { cookie: rep.cookie });
     expect(res.status).toBe(403);
     const bulk = await post("/admin/bulk", { state: "pending", namePattern: "Access", action: "approve", confirmedCount: "1" }, { cookie: rep.cookie });
     expect(bulk.status).toBe(403);
@@ -104,7 +105,7 @@ describe("sessions", () => {
 
   it("signs out one session, or every session of the user", async () => {
     const mod = await userWithSession(t.db, "moderator");
-    const { startSession } = await import("../../../app/domain/auth/session.server");
+    const { startSession } = await import("../../../app/utils/session.server");
     const { parseEnv } = await import("../../../app/utils/env.server");
     const ctx = { db: t.db, env: parseEnv({ APP_ENV: "test" }) } as never;
     const second = (await startSession(ctx, mod.id)).split(";", 1)[0]!;
@@ -127,20 +128,20 @@ describe("the Origin check", () => {
     const mod = await userWithSession(t.db, "moderator");
     const evil = await post(
       "/admin?index",
-      { id: signatureId, decision: "approve", expected: "pending" },
+      { id: signatureId, intent: "approve", expected: "pending" },
       { cookie: mod.cookie, origin: "https://evil.example" },
     );
     expect(evil.status).toBe(403);
     const crossSite = await post(
       "/admin?index",
-      { id: signatureId, decision: "approve", expected: "pending" },
+      { id: signatureId, intent: "approve", expected: "pending" },
       { cookie: mod.cookie, "sec-fetch-site": "cross-site" },
     );
     expect(crossSite.status).toBe(403);
     expect(await stateOf(signatureId)).toBe("pending");
     const signForm = await post("/?index", { displayName: "X" }, { origin: "https://evil.example" });
     expect(signForm.status).toBe(403);
-    const ours = await post("/admin?index", { id: signatureId, decision: "approve", expected: "pending" }, { cookie: mod.cookie, origin: server.url });
+    const ours = await post("/admin?index", { id: signatureId, intent: "approve", expected: "pending" }, { cookie: mod.cookie, origin: server.url });
     expect(ours.status).toBe(200);
     expect(await stateOf(signatureId)).toBe("approved");
   });
@@ -151,8 +152,8 @@ describe("the Origin check", () => {
     await t.db.updateTable("signatures").set({ state: "pending" }).where("id", "=", outcome.signatureId).execute();
     const a = await userWithSession(t.db, "moderator");
     const b = await userWithSession(t.db, "moderator");
-    const first = await post("/admin?index", { id: outcome.signatureId, decision: "approve", expected: "pending" }, { cookie: a.cookie });
-    const second = await post("/admin?index", { id: outcome.signatureId, decision: "reject", reason: "fake", expected: "pending" }, { cookie: b.cookie });
+    const first = await post("/admin?index", { id: outcome.signatureId, intent: "approve", expected: "pending" }, { cookie: a.cookie });
+    const second = await post("/admin?index", { id: outcome.signatureId, intent: "reject", reason: "fake", expected: "pending" }, { cookie: b.cookie });
     expect(first.status).toBe(200);
     expect(second.status).toBe(409);
     expect(await second.text()).toContain("Another moderator decided first: this signature is now approved.");
@@ -195,7 +196,7 @@ describe("the notable list", () => {
     const outcome = await sign(t.db, { displayName: "BJORK" });
     if (outcome.kind !== "created") throw new Error("expected a signature");
     await t.db.updateTable("signatures").set({ state: "pending" }).where("id", "=", outcome.signatureId).execute();
-    const res = await post("/admin?index", { id: outcome.signatureId, decision: "approve", expected: "pending" }, { cookie: admin.cookie });
+    const res = await post("/admin?index", { id: outcome.signatureId, intent: "approve", expected: "pending" }, { cookie: admin.cookie });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("record how the identity was checked");
     expect(await stateOf(outcome.signatureId)).toBe("pending");

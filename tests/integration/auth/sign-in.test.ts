@@ -29,7 +29,8 @@ function post(path: string, body: Record<string, string>) {
   return fetch(`${server.url}${path}`, {
     method: "POST",
     body: new URLSearchParams(body),
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": `198.19.0.${++client}` },
+    // A browser sends Origin with every form post (/admin refuses one without it).
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": `198.19.0.${++client}`, origin: server.url },
     redirect: "manual",
   });
 }

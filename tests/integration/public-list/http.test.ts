@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshRollup } from "../../../app/domain/public-list/rollup.server";
@@ -12,7 +11,7 @@ const t = setupTestDatabase();
 let server: TestServer;
 let letter: { letterId: number; versionId: number };
 let seeded: Awaited<ReturnType<typeof seedSignatures>>;
-let today: string;
+let snapshotId: string;
 
 const NOT_PUBLIC = ["unconfirmed", "pending", "rejected", "withdrawn", "quarantined"] as const;
 
@@ -34,7 +33,7 @@ beforeAll(async () => {
   ]);
   await refreshRollup(t.db, letter.letterId);
   const snapshot = await takeDailySnapshot(t.db, letter.letterId);
-  today = snapshot!.day;
+  snapshotId = snapshot!.identifier;
   server = await startTestServer(t.database, { APP_URL: "http://letters.test" });
 }, 60_000);
 
@@ -62,7 +61,7 @@ function publicPaths() {
     "/og/letter.svg",
     "/og/signatures.svg",
     "/press/snapshots.json",
-    `/press/snapshots/${today}.csv`,
+    `/press/snapshots/${snapshotId}.csv`,
   ];
 }
 
@@ -72,7 +71,7 @@ describe("caching", () => {
       const res = await get(path);
       expect(res.status, path).toBe(200);
       const cacheControl = res.headers.get("cache-control") ?? "";
-      if (path.startsWith("/press/snapshots/")) expect(cacheControl, path).toContain("immutable");
+      if (path.startsWith("/press/snapshots/")) expect(cacheControl, path).toBe("public, max-age=0, s-maxage=30, stale-while-revalidate=60");
       else for (const part of ["public", "s-maxage=30", "stale-while-revalidate=60", "stale-if-error=86400"]) expect(cacheControl, path).toContain(part);
       const etag = res.headers.get("etag");
       expect(etag, path).toBeTruthy();
@@ -307,17 +306,24 @@ describe("pages", () => {
 });
 
 describe("snapshots", () => {
-  it("publishes the day's export with a hash anyone can check", async () => {
+  it("publishes each snapshot with its root and chain hash, as a file anyone can check", async () => {
     const html = await (await get("/press")).text();
-    const index = (await (await get("/press/snapshots.json")).json()) as { data: { day: string; sha256: string; chainSha256: string; rowCount: number }[] };
+    const index = (await (await get("/press/snapshots.json")).json()) as {
+      data: { identifier: string; kind: string; root: string; chainSha256: string; rowCount: number; path: string }[];
+    };
     const [snapshot] = index.data;
-    expect(snapshot).toMatchObject({ day: today, rowCount: approved().length });
-    expect(html).toContain(snapshot!.sha256);
+    expect(snapshot).toMatchObject({ identifier: snapshotId, kind: "daily", rowCount: approved().length, path: `/press/snapshots/${snapshotId}.csv` });
+    expect(html).toContain(snapshot!.root);
     expect(html).toContain(snapshot!.chainSha256);
-    const bytes = Buffer.from(await (await get(`/press/snapshots/${today}.csv`)).arrayBuffer());
-    expect(createHash("sha256").update(bytes).digest("hex")).toBe(snapshot!.sha256);
-    expect((await get("/press/snapshots/1999-01-01.csv")).status).toBe(404);
-    expect((await get("/press/snapshots/not-a-day.csv")).status).toBe(404);
+    const res = await get(snapshot!.path);
+    expect(res.headers.get("x-snapshot-root")).toBe(snapshot!.root);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString("utf8").split("\r\n");
+    expect(lines[0]).toBe("digest,salt,name,kind,role,country,label,signed_on,approved_at,featured,badges");
+    expect(lines.slice(1, -1)).toHaveLength(approved().length);
+    expect((await get("/press/snapshots/000099-20260101T000000Z.csv")).status).toBe(404);
+    expect((await get("/press/snapshots/not-a-snapshot.csv")).status).toBe(404);
     expect((await get("/press/snapshots/2026-02-31.csv")).status).toBe(404);
     // A second call the same day takes nothing new.
     expect(await takeDailySnapshot(t.db, letter.letterId)).toBeUndefined();

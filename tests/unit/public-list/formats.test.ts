@@ -116,7 +116,7 @@ describe("etagMatches", () => {
 });
 
 describe("chainLink", () => {
-  it("changes when the previous link, the day, the hash or the count changes", () => {
+  it("changes when the previous link, the identifier, the root or the count changes", () => {
     const base = chainLink(null, "2026-11-28", "a".repeat(64), 10);
     expect(base).toMatch(/^[0-9a-f]{64}$/);
     expect(chainLink("0".repeat(64), "2026-11-28", "a".repeat(64), 10)).toBe(base);

@@ -1,0 +1,276 @@
+import type { Insertable, Updateable } from "kysely";
+import type { Db } from "../../../db/client";
+import type { Signatures } from "../../../db/schema";
+import { recordAudit } from "../audit/audit.server";
+import { enqueue, redactRecipient } from "../outbox/enqueue.server";
+import { SIGNATURE_STATES, type SignatureState } from "./states";
+import { issueToken } from "./tokens.server";
+
+/**
+ * A signature's whole life (docs/decisions/011): every event, the one table of which state each
+ * event may start from and where it leads, and the one function that applies an event. Nothing
+ * else writes to `signatures`: sign, confirm, manage, decide and bulk all come here.
+ */
+
+/** Before a signature exists. */
+export const NEW = "new" as const;
+type From = SignatureState | typeof NEW;
+
+/** `same`: the event changes facts about the signature, not its state. */
+type Target = SignatureState | "same";
+
+const { unconfirmed, pending, approved, rejected, withdrawn, quarantined } = SIGNATURE_STATES;
+
+export const TRANSITIONS = {
+  /** The public form: waits for the email link. */
+  sign: { [NEW]: unconfirmed },
+  /** The public form over a rate limit: held silently, no email (decision 008). */
+  quarantine: { [NEW]: quarantined },
+  /** The email link's POST, or the code. */
+  confirm: { [unconfirmed]: pending },
+  // Only a confirmed address can be approved: a quarantined signature is released first.
+  approve: { [pending]: approved },
+  reject: { [pending]: rejected, [quarantined]: rejected, [unconfirmed]: rejected },
+  /** Takes an approved name off the public list again. */
+  hide: { [approved]: rejected },
+  feature: { [approved]: "same", [pending]: "same" },
+  unfeature: { [approved]: "same", [pending]: "same", [rejected]: "same" },
+  /** Out of quarantine: the confirmation email the signer never got is sent now. */
+  release: { [quarantined]: unconfirmed },
+  /** The signer changed what the public sees: an approved name is checked again. */
+  edit: { [unconfirmed]: "same", [pending]: "same", [approved]: pending, [rejected]: "same" },
+  /** The signer changed details that need no new review. */
+  amend: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same" },
+  /** The signer takes it back: off every public output, private fields erased. */
+  withdraw: { [unconfirmed]: withdrawn, [pending]: withdrawn, [approved]: withdrawn },
+  mark_notable: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
+  unmark_notable: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
+  /** A moderator records how a notable name was checked out of band. */
+  identity_check: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
+} as const satisfies Record<string, Partial<Record<From, Target>>>;
+
+export type SignatureEvent = keyof typeof TRANSITIONS;
+export const SIGNATURE_EVENTS = Object.keys(TRANSITIONS) as SignatureEvent[];
+/** Events that create the row. */
+type CreatingEvent = "sign" | "quarantine";
+type ExistingEvent = Exclude<SignatureEvent, CreatingEvent>;
+
+/** Where `event` leads from `state`, or undefined when the table refuses it. */
+export function nextState(state: From, event: SignatureEvent): SignatureState | undefined {
+  const target = (TRANSITIONS[event] as Partial<Record<From, Target>>)[state];
+  if (target === undefined) return undefined;
+  return target === "same" ? (state as SignatureState) : target;
+}
+
+/** The events a signature in `state` allows: what the admin pages offer as buttons. */
+export function allowedEvents(state: SignatureState): ExistingEvent[] {
+  return SIGNATURE_EVENTS.filter((e): e is ExistingEvent => nextState(state, e) !== undefined);
+}
+
+/** `signer`, `system`, or `user:<id>` for a moderator or admin (as in the audit log). */
+export type Actor = "signer" | "system" | `user:${string}`;
+
+export type TransitionErrorCode =
+  /** No such signature. */
+  | "not_found"
+  /** The signature is no longer in the state the caller saw: someone else acted first. */
+  | "conflict"
+  /** The table does not allow this event from the current state. */
+  | "refused"
+  /** A notable name without a recorded identity check cannot be approved. */
+  | "needs_identity_check";
+
+/** What the domain throws when an event cannot happen; app/utils turns it into an HTTP answer. */
+export class TransitionError extends Error {
+  constructor(
+    readonly code: TransitionErrorCode,
+    readonly state: SignatureState | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = "TransitionError";
+  }
+}
+
+/** For `.catch()`: a refused event becomes `value`; anything else is rethrown. */
+export function refusedAs<T>(value: T) {
+  return (error: unknown): T => {
+    if (error instanceof TransitionError) return value;
+    throw error;
+  };
+}
+
+/** The public fields a signer or the form sets. */
+export type PublicFields = Pick<Updateable<Signatures>, "display_name" | "name_key" | "search_key" | "role" | "country" | "link" | "comment">;
+
+export interface TransitionOptions {
+  /** The state the caller saw: if it changed meanwhile, the event is refused as a conflict. */
+  expected?: SignatureState;
+  /** Why (a reason code, a note): kept in the audit log. */
+  reason?: string | null;
+  /** For reject and hide. */
+  rejection?: { reason: string; note: string | null };
+  /** For edit and amend. */
+  fields?: Partial<PublicFields>;
+  /** For identity_check: how it was checked. */
+  identityCheck?: string;
+  /** Written to the audit log as `bulk_<event>`. */
+  bulk?: boolean;
+}
+
+export interface Transitioned {
+  id: string;
+  before: SignatureState;
+  state: SignatureState;
+}
+
+/**
+ * Applies one event to one signature inside the caller's transaction: locks the row, checks the
+ * expected state and the table, updates it, writes one audit row and queues the emails the event
+ * sends. Throws a TransitionError, having written nothing, when the event cannot happen.
+ */
+export async function transition(trx: Db, id: string, event: ExistingEvent, actor: Actor, opts: TransitionOptions = {}): Promise<Transitioned> {
+  const row = await trx
+    .selectFrom("signatures as s")
+    .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
+    .select((eb) => [
+      "s.id",
+      "s.state",
+      "s.email",
+      "s.display_name",
+      "s.is_notable",
+      "s.identity_check",
+      "v.title",
+      eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key")).as("on_notable_list"),
+    ])
+    .where("s.id", "=", id)
+    .forUpdate("s")
+    .executeTakeFirst();
+  if (!row) throw new TransitionError("not_found", undefined, "No such signature");
+  if (opts.expected && row.state !== opts.expected) throw new TransitionError("conflict", row.state, `This signature is now ${row.state}`);
+  const to = nextState(row.state, event);
+  if (!to) throw new TransitionError("refused", row.state, `Cannot ${event.replace("_", " ")} a signature that is ${row.state}`);
+  if (event === "approve" && (row.is_notable || row.on_notable_list) && !row.identity_check) {
+    throw new TransitionError("needs_identity_check", row.state, "This name is notable: record how the identity was checked before approving");
+  }
+
+  const now = new Date();
+  const decided = event === "approve" || event === "reject" || event === "hide" || event === "release";
+  const set: Updateable<Signatures> = {
+    state: to,
+    updated_at: now,
+    ...(decided ? { decided_by: actor.startsWith("user:") ? actor.slice(5) : null, decided_at: now } : {}),
+  };
+  switch (event) {
+    case "confirm":
+      set.confirmed_at = now;
+      break;
+    case "approve":
+      Object.assign(set, { approved_at: now, rejection_reason: null });
+      break;
+    case "reject":
+    case "hide":
+      Object.assign(set, { rejection_reason: opts.rejection?.reason ?? null, decision_note: opts.rejection?.note ?? null, is_featured: false });
+      break;
+    case "feature":
+    case "unfeature":
+      set.is_featured = event === "feature";
+      break;
+    case "release":
+      set.quarantine_reason = null;
+      break;
+    case "edit":
+    case "amend":
+      Object.assign(set, opts.fields ?? {});
+      break;
+    case "withdraw":
+      Object.assign(set, { withdrawn_at: now, email: null, email_normalized: null, email_domain: null, private_name: null, ip_hash: null });
+      break;
+    case "mark_notable":
+    case "unmark_notable":
+      set.is_notable = event === "mark_notable";
+      break;
+    case "identity_check":
+      set.identity_check = opts.identityCheck ?? null;
+      break;
+  }
+  await trx.updateTable("signatures").set(set).where("id", "=", row.id).execute();
+  await recordAudit(trx, {
+    actor,
+    action: opts.bulk ? `bulk_${event}` : event,
+    subjectType: "signature",
+    subjectId: row.id,
+    before: row.state,
+    after: to,
+    reason: opts.reason ?? null,
+  });
+
+  // What the event sends, in the same transaction (the outbox).
+  if (event === "confirm" && row.email) {
+    const { token: manageToken } = await issueToken(trx, row.id, "manage");
+    await enqueue(trx, "signature-confirmed", row.email, { displayName: row.display_name, letterTitle: row.title, manageToken });
+  }
+  if (event === "release" && row.email) await sendConfirmation(trx, { id: row.id, email: row.email, displayName: row.display_name, letterTitle: row.title });
+  if (event === "withdraw") {
+    // The address also sits on emails sent to it: keep the records, drop the address and contents.
+    if (row.email) await redactRecipient(trx, row.email, "signature withdrawn");
+    await trx.updateTable("signature_tokens").set({ revoked_at: now }).where("signature_id", "=", row.id).where("revoked_at", "is", null).execute();
+  }
+  return { id: row.id, before: row.state, state: to };
+}
+
+/** The columns the public form gives a new signature; the state comes from the table. */
+export type NewSignature = Omit<Insertable<Signatures>, "state">;
+
+export type Created = { status: "created"; id: string; state: SignatureState } | { status: "exists" };
+
+/**
+ * The creating events: inserts the signature in the state the table gives (unless its address
+ * signed this letter already), audits it, and for `sign` sends the confirmation email.
+ */
+export async function createSignature(
+  trx: Db,
+  event: CreatingEvent,
+  values: NewSignature,
+  ctx: { letterTitle: string; reason?: string | null },
+): Promise<Created> {
+  const state = nextState(NEW, event)!;
+  const inserted = await trx
+    .insertInto("signatures")
+    .values({ ...values, state })
+    .onConflict((oc) => oc.columns(["letter_id", "email_normalized"]).where("email_normalized", "is not", null).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!inserted) return { status: "exists" };
+  await recordAudit(trx, { actor: "signer", action: event, subjectType: "signature", subjectId: inserted.id, after: state, reason: ctx.reason ?? null });
+  if (event === "sign" && values.email) {
+    await sendConfirmation(trx, { id: inserted.id, email: values.email, displayName: values.display_name, letterTitle: ctx.letterTitle });
+  }
+  return { status: "created", id: inserted.id, state };
+}
+
+/** A confirmation link and code, by email: at signing, on release, or again when the signer asks. */
+export async function sendConfirmation(trx: Db, s: { id: string; email: string; displayName: string; letterTitle: string }): Promise<void> {
+  const { token, code, expiresAt } = await issueToken(trx, s.id, "confirm", true);
+  await enqueue(trx, "confirm-signature", s.email, {
+    displayName: s.displayName,
+    letterTitle: s.letterTitle,
+    token,
+    code: code!,
+    expiresAt: expiresAt.toISOString(),
+  });
+}
+
+/** Counts a "someone tried to sign again" email (capped per signature by the caller). */
+export async function countNotice(trx: Db, id: string): Promise<void> {
+  await trx
+    .updateTable("signatures")
+    .set((eb) => ({ notices_sent: eb("notices_sent", "+", 1) }))
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Marks a confirmation token spent (the link or the code that confirmed). */
+export async function spendToken(trx: Db, tokenId: string): Promise<void> {
+  await trx.updateTable("signature_tokens").set({ used_at: new Date() }).where("id", "=", tokenId).execute();
+}

@@ -1,0 +1,19 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import type { z } from "zod";
+
+/**
+ * The input boundary (docs/decisions/011): a loader reads its query string, and an action its form,
+ * through the one zod schema of that input. conform drops empty fields, so a blank box is "not given".
+ */
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const submission = parseWithZod(new URL(request.url).searchParams, { schema });
+  // Query schemas fall back to their defaults (`.catch`), so a bad link still shows a page.
+  if (submission.status !== "success") return schema.parse({});
+  return submission.value as z.output<S>;
+}
+
+/** The first field message of a refused submission, for forms that show one line. */
+export function firstError(submission: { error?: Record<string, string[] | null> | null }): string {
+  for (const messages of Object.values(submission.error ?? {})) if (messages?.[0]) return messages[0];
+  return "check the form";
+}
