@@ -18,7 +18,7 @@ const post = (body: Record<string, string>, cookie: string) =>
   fetch(`${server.url}/admin/moderators`, {
     method: "POST",
     body: new URLSearchParams(body),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url, cookie },
     redirect: "manual",
   });
 

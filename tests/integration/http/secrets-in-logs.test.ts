@@ -25,7 +25,7 @@ function post(path: string, body: Record<string, string>) {
   return fetch(`${server.url}${path}`, {
     method: "POST",
     body: new URLSearchParams(body),
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": `198.20.0.${++client}` },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: server.url, "x-forwarded-for": `198.20.0.${++client}` },
     redirect: "manual",
   });
 }
