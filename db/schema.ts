@@ -56,7 +56,7 @@ export interface EmailOutbox {
   to_address: string;
   props: Json | null;
   idempotency_key: Generated<string>;
-  state: Generated<"queued" | "batched" | "sent" | "suppressed" | "dead">;
+  state: Generated<"queued" | "batched" | "sent" | "suppressed" | "dead" | "dropped">;
   batch_id: string | null;
   provider_message_id: string | null;
   delivery_status: "sent" | "delivered" | "delivery_delayed" | "bounced" | "complained" | "failed" | null;
@@ -109,6 +109,7 @@ export interface LoginTokens {
   expires_at: Timestamp;
   used_at: Timestamp | null;
   created_at: Generated<Timestamp>;
+  revoked_at: Timestamp | null;
 }
 
 export interface NotableNames {

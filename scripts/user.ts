@@ -1,6 +1,6 @@
 // npm run user -- add <email> --role admin|moderator   (creates the first admin, or any account)
 import { z } from "zod";
-import { addUser } from "../app/domain/auth/users.server";
+import { AccountRuleError, addUser } from "../app/domain/auth/users.server";
 import { parseEnv } from "../app/utils/env.server";
 import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrator";
@@ -17,6 +17,10 @@ try {
   await migrateToLatest(database.db);
   const { created } = await addUser(database.db, email!, role as "admin" | "moderator");
   console.log(`${created ? "created" : "updated"} ${role} ${email}; sign in at ${env.APP_URL}/admin/login`);
+} catch (error) {
+  if (!(error instanceof AccountRuleError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
 } finally {
   await database.close();
 }

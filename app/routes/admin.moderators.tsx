@@ -1,12 +1,13 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { AdminNav } from "~/components/AdminNav";
 import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
+import { staffFormSchema } from "~/domain/auth/schema";
+import { AccountRuleError, inviteUser, listStaff, removeUser } from "~/domain/auth/users.server";
 import { requireRole } from "~/utils/session.server";
-import { addUser, disableUser, listStaff } from "~/domain/auth/users.server";
 import { readForm } from "~/utils/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderators · Countersign" }, { name: "robots", content: "noindex" }];
@@ -19,31 +20,48 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, context, ADMIN_ROLES);
-  const form = await readForm(request);
-  if (form.get("intent") === "remove") {
-    const id = String(form.get("id") ?? "");
-    if (!/^\d+$/.test(id) || id === user.id) return data({ error: "You cannot remove yourself." }, { status: 400 });
-    await disableUser(context.db, id);
-    return { error: null };
+  const submission = parseWithZod(await readForm(request), { schema: staffFormSchema });
+  if (submission.status !== "success") return data({ form: submission.reply(), notice: null }, { status: 400 });
+  const input = submission.value;
+  try {
+    if (input.intent === "remove") {
+      await removeUser(context.db, user.id, input.id);
+      return { form: submission.reply({ resetForm: true }), notice: "Removed: their sessions have ended." };
+    }
+    const result = await inviteUser(context.db, user.id, input.email, input.role);
+    const notice =
+      result.outcome === "created"
+        ? `Invited ${input.email} as ${result.role}: they sign in with this address.`
+        : result.role !== input.role || result.outcome === "unchanged"
+          ? `${input.email} already has the ${result.role} role; an invitation never lowers a role.`
+          : `${input.email} now has the ${result.role} role.`;
+    return { form: submission.reply({ resetForm: true }), notice };
+  } catch (error) {
+    if (error instanceof AccountRuleError) return data({ form: submission.reply({ formErrors: [error.message] }), notice: null }, { status: 400 });
+    throw error;
   }
-  const email = z
-    .string()
-    .trim()
-    .max(254)
-    .pipe(z.email())
-    .safeParse(form.get("email") ?? "");
-  if (!email.success) return data({ error: "Enter a valid email address" }, { status: 400 });
-  await addUser(context.db, email.data, "moderator");
-  return { error: null };
 }
 
 export default function Moderators() {
   const { user, staff } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const errors = result?.form.error ?? {};
   return (
     <section className="page admin">
       <AdminNav email={user.email} role={user.role} />
       <h1>Moderators</h1>
+      {result?.notice ? (
+        <p className="notice" role="status">
+          {result.notice}
+        </p>
+      ) : null}
+      {errors[""]?.length ? (
+        <div className="form-errors" role="alert">
+          {errors[""].map((e) => (
+            <p key={e}>{e}</p>
+          ))}
+        </div>
+      ) : null}
       <ul>
         {staff.map((s) => (
           <li key={s.id}>
@@ -60,7 +78,15 @@ export default function Moderators() {
         ))}
       </ul>
       <Form method="post" className="form">
-        <PlainField id="email" type="email" label="Invite a moderator (they sign in with this address)" error={result?.error} />
+        <PlainField id="email" type="email" label="Invite a moderator (they sign in with this address)" error={errors.email?.[0]} />
+        <div className="field">
+          <label htmlFor="role">Role</label>
+          <select id="role" name="role" defaultValue="moderator">
+            <option value="moderator">moderator</option>
+            <option value="admin">admin</option>
+          </select>
+          <p className="field-hint">An invitation never lowers a role: inviting an admin as a moderator leaves them an admin.</p>
+        </div>
         <button type="submit" name="intent" value="invite" className="button">
           Invite
         </button>

@@ -9,6 +9,7 @@ import { z } from "zod";
  * real secrets.
  */
 const DEV_IP_HASH_SECRET = "dev-only-ip-hash-secret-not-for-production-use";
+export const DEV_TOKEN_HMAC_SECRET = "dev-only-token-hmac-secret-not-for-production-use";
 
 const optionalString = z
   .string()
@@ -67,6 +68,7 @@ const envShape = z.object({
   RESEND_BASE_URL: httpUrl("RESEND_BASE_URL").optional(),
   RESEND_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.startsWith("whsec_"), "RESEND_WEBHOOK_SECRET must start with whsec_"),
   IP_HASH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, "IP_HASH_SECRET must be at least 32 characters"),
+  TOKEN_HMAC_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, "TOKEN_HMAC_SECRET must be at least 32 characters"),
   TRUSTED_PROXIES: z
     .string()
     .trim()
@@ -82,6 +84,7 @@ const envShape = z.object({
       error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
     })
     .default("info"),
+  DEV_MAILBOX: z.enum(["auto", "on", "off"], { error: "DEV_MAILBOX must be auto, on or off" }).default("auto"),
   OUTBOX_WORKER: z.enum(["on", "off"], { error: "OUTBOX_WORKER must be on or off" }).default("on"),
   EMAIL_RATE_LIMIT: z.coerce
     .number({ error: "EMAIL_RATE_LIMIT must be a number" })
@@ -116,6 +119,14 @@ const envSchema = envShape
     require("RESEND_API_KEY", "without it emails go to the dev mailbox");
     require("RESEND_WEBHOOK_SECRET", "bounces and complaints arrive through signed webhooks");
     require("IP_HASH_SECRET", "IP addresses are stored only as keyed hashes");
+    require("TOKEN_HMAC_SECRET", "sign-in and confirmation codes are stored only as keyed hashes");
+    if (env.DEV_MAILBOX === "on") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEV_MAILBOX"],
+        message: "DEV_MAILBOX=on is refused in production: the dev mailbox shows sign-in codes to anyone",
+      });
+    }
     if (env.APP_URL && !env.APP_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["APP_URL"], message: "APP_URL must be https in production" });
     }
@@ -124,6 +135,7 @@ const envSchema = envShape
     ...env,
     APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
     IP_HASH_SECRET: env.IP_HASH_SECRET ?? DEV_IP_HASH_SECRET,
+    TOKEN_HMAC_SECRET: env.TOKEN_HMAC_SECRET ?? DEV_TOKEN_HMAC_SECRET,
     isProduction: env.APP_ENV === "production",
   }));
 

@@ -6,6 +6,7 @@ import * as moderation from "./2026_11_28_2200_moderation";
 import * as publicList from "./2026_11_28_2300_public_list";
 import * as redactableSnapshots from "./2026_11_30_1200_redactable_snapshots";
 import * as publicIds from "./2026_12_01_0900_public_ids";
+import * as tokenHmac from "./2026_12_01_1000_token_hmac";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_28_2300_public_list": publicList,
   "2026_11_30_1200_redactable_snapshots": redactableSnapshots,
   "2026_12_01_0900_public_ids": publicIds,
+  "2026_12_01_1000_token_hmac": tokenHmac,
 };

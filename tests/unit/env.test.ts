@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ENV_KEYS, EnvError, parseEnv } from "../../app/utils/env.server";
+import { DEV_TOKEN_HMAC_SECRET, ENV_KEYS, EnvError, parseEnv } from "../../app/utils/env.server";
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -87,6 +87,7 @@ describe("parseEnv", () => {
       "RESEND_API_KEY is required in production: without it emails go to the dev mailbox",
       "RESEND_WEBHOOK_SECRET is required in production: bounces and complaints arrive through signed webhooks",
       "IP_HASH_SECRET is required in production: IP addresses are stored only as keyed hashes",
+      "TOKEN_HMAC_SECRET is required in production: sign-in and confirmation codes are stored only as keyed hashes",
     ]);
     expect(problems({ APP_ENV: "production", APP_URL: "http://letters.example.org" })).toContain("APP_URL must be https in production");
     const env = parseEnv({
@@ -96,8 +97,25 @@ describe("parseEnv", () => {
       RESEND_API_KEY: "re_live",
       RESEND_WEBHOOK_SECRET: "whsec_abc",
       IP_HASH_SECRET: "x".repeat(32),
+      TOKEN_HMAC_SECRET: "y".repeat(32),
     });
     expect(env.isProduction).toBe(true);
+  });
+
+  it("keys code hashes with TOKEN_HMAC_SECRET: a development default, at least 32 characters", () => {
+    expect(parseEnv({}).TOKEN_HMAC_SECRET).toBe(DEV_TOKEN_HMAC_SECRET);
+    expect(DEV_TOKEN_HMAC_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(parseEnv({ TOKEN_HMAC_SECRET: "z".repeat(40) }).TOKEN_HMAC_SECRET).toBe("z".repeat(40));
+    expect(problems({ TOKEN_HMAC_SECRET: "short" })).toEqual(["TOKEN_HMAC_SECRET must be at least 32 characters"]);
+  });
+
+  it("serves the dev mailbox beyond loopback only when asked, and never in production", () => {
+    expect(parseEnv({}).DEV_MAILBOX).toBe("auto");
+    expect(parseEnv({ DEV_MAILBOX: "on" }).DEV_MAILBOX).toBe("on");
+    expect(problems({ DEV_MAILBOX: "yes" })).toEqual(["DEV_MAILBOX must be auto, on or off"]);
+    expect(problems({ APP_ENV: "production", DEV_MAILBOX: "on" })).toContain(
+      "DEV_MAILBOX=on is refused in production: the dev mailbox shows sign-in codes to anyone",
+    );
   });
 
   it("lists every variable it reads in .env.example", async () => {

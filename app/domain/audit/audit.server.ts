@@ -1,10 +1,10 @@
 import type { Db } from "../../../db/client";
 
 export interface AuditEntry {
-  /** `signer`, `system`, or `user:<id>` for a moderator or admin. */
+  /** `signer`, `system`, `cli` (npm run user), or `user:<id>` for a moderator or admin. */
   actor: string;
   action: string;
-  subjectType: "signature";
+  subjectType: "signature" | "user";
   subjectId: string;
   before?: string | null;
   after?: string | null;

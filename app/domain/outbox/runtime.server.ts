@@ -1,12 +1,15 @@
 import type { Db } from "../../../db/client";
 import type { Env } from "../../utils/env.server";
 import type { Logger } from "../../utils/logger.server";
+import { devMailboxEnabled } from "./dev-mailbox.server";
 import { createDevMailboxTransport, createResendTransport, type EmailTransport } from "./transport.server";
 import { createOutboxWorker, defaultWorkerOptions, type OutboxWorker, type WorkerOptions } from "./worker.server";
 
 /** Resend when RESEND_API_KEY is set; otherwise the dev mailbox (never in production: env.server.ts refuses it). */
 export function transportFor(env: Env, db: Db, log: Logger): EmailTransport {
-  return env.RESEND_API_KEY ? createResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL) : createDevMailboxTransport(db, log);
+  return env.RESEND_API_KEY
+    ? createResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL)
+    : createDevMailboxTransport(db, log, devMailboxEnabled(env) ? env.APP_URL : undefined);
 }
 
 export function workerOptionsFor(env: Env): WorkerOptions {

@@ -8,6 +8,8 @@ export const OUTBOX_STATES = {
   sent: "sent",
   /** Not sent: the address bounced or complained before. */
   suppressed: "suppressed",
+  /** Not sent, by decision: a sign-in email asked for an address without an active account. */
+  dropped: "dropped",
   /** Given up: a permanent error, or too many tries. `npm run outbox:retry-dead` queues it again. */
   dead: "dead",
 } as const;

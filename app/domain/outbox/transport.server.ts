@@ -1,7 +1,6 @@
 import { Resend } from "resend";
 import type { Db } from "../../../db/client";
 import type { Logger } from "../../utils/logger.server";
-import { linksIn } from "./render.server";
 
 export interface OutgoingEmail {
   from: string;
@@ -67,11 +66,12 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
 }
 
 /**
- * With no RESEND_API_KEY: every email lands in the dev_mailbox table, readable at /dev/mailbox,
- * and each link is logged on one line so a person can click through a flow from the terminal.
- * Idempotent by key, like the provider.
+ * With no RESEND_API_KEY: every email lands in the dev_mailbox table, readable at /dev/mailbox
+ * (when it is served: see devMailboxEnabled). Each email is logged on one line with its mailbox
+ * URL — never its links, subject or address: they carry tokens and codes, and logs travel further
+ * than the mailbox does. Idempotent by key, like the provider.
  */
-export function createDevMailboxTransport(db: Db, log: Logger): EmailTransport {
+export function createDevMailboxTransport(db: Db, log: Logger, mailboxUrl?: string): EmailTransport {
   return {
     name: "dev-mailbox",
     rateLimited: false,
@@ -93,9 +93,10 @@ export function createDevMailboxTransport(db: Db, log: Logger): EmailTransport {
         .returning(["id", "idempotency_key"])
         .execute();
       const ids = rows.sort((a, b) => order(a.idempotency_key) - order(b.idempotency_key)).map((r) => `dev-${r.id}`);
-      emails.forEach((email, i) => {
-        for (const link of linksIn(email.html)) log.info({ mailbox: ids[i], subject: email.subject, link }, "dev mailbox link");
-      });
+      for (const row of rows) {
+        const url = mailboxUrl ? `${mailboxUrl}/dev/mailbox/${row.id}` : undefined;
+        log.info({ mailbox: `dev-${row.id}`, url, served: mailboxUrl !== undefined }, "email waiting in the dev mailbox");
+      }
       return { ok: true, ids };
     },
   };

@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import type { Logger } from "../../utils/logger.server";
+import { isSignInRequest, issueSignIn } from "../auth/login.server";
 import { pushBack, reserveSlot } from "./rate-limit.server";
-
-/** How late a request may leave after its reserved turn before it takes a new one. */
-const LATE_MS = 40;
 import { TemplateError, renderEmail } from "./render.server";
 import { BATCH_STATES, OUTBOX_STATES, type BatchState } from "./states";
 import type { EmailTransport, OutgoingEmail, SendResult } from "./transport.server";
@@ -43,6 +41,9 @@ export const defaultWorkerOptions = {
 
 const RATE_LIMIT_NAME = "email-provider";
 
+/** How late a request may leave after its reserved turn before it takes a new one. */
+const LATE_MS = 40;
+
 interface ClaimedRow {
   id: string;
   template: string;
@@ -61,7 +62,8 @@ export interface Claim {
  * Claims work for `workerId`: first a batch whose retry is due or whose claim expired (its worker
  * died), else a new batch made of up to `batchSize` queued emails. Rows and batches are locked with
  * FOR UPDATE SKIP LOCKED, so concurrent workers never take the same email. Addresses on the
- * suppression list are marked `suppressed` instead of joining a batch.
+ * suppression list are marked `suppressed` instead of joining a batch. A sign-in request gets its
+ * link and code here, or is `dropped` (its address redacted) when the address has no active account.
  */
 export async function claimBatch(db: Db, workerId: string, opts: Pick<WorkerOptions, "batchSize" | "claimMs">): Promise<Claim | undefined> {
   return db.transaction().execute(async (trx) => {
@@ -115,7 +117,38 @@ export async function claimBatch(db: Db, workerId: string, opts: Pick<WorkerOpti
       ).map((r) => r.address.toLowerCase()),
     );
     const skip = queued.filter((r) => suppressed.has(r.to_address.toLowerCase()));
-    const send = queued.filter((r) => !suppressed.has(r.to_address.toLowerCase()));
+    const send: ClaimedRow[] = [];
+    const dropped: string[] = [];
+    for (const row of queued) {
+      if (suppressed.has(row.to_address.toLowerCase())) continue;
+      if (!isSignInRequest(row.template, row.props)) {
+        send.push(row);
+        continue;
+      }
+      const props = await issueSignIn(trx, row.to_address);
+      if (!props) {
+        dropped.push(row.id);
+        continue;
+      }
+      await trx
+        .updateTable("email_outbox")
+        .set({ props: JSON.stringify(props) })
+        .where("id", "=", row.id)
+        .execute();
+      send.push({ ...row, props });
+    }
+    if (dropped.length > 0) {
+      await trx
+        .updateTable("email_outbox")
+        .set((eb) => ({
+          state: OUTBOX_STATES.dropped,
+          props: null,
+          to_address: sql<string>`'dropped-' || ${eb.ref("id")} || '@redacted.invalid'`,
+          last_error: "no active account at this address",
+        }))
+        .where("id", "in", dropped)
+        .execute();
+    }
     if (skip.length > 0) {
       await trx
         .updateTable("email_outbox")

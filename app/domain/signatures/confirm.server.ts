@@ -7,7 +7,7 @@ import { CURRENT_LETTER } from "../letter/letter.server";
 import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES } from "./states";
 import { spendToken, transition } from "./lifecycle.server";
-import { findToken, sameDigest, sha256 } from "./tokens.server";
+import { codeDigest, findToken, sameDigest, sha256 } from "./tokens.server";
 import type { SignatureView } from "./view";
 import { loadSignatureView } from "./view.server";
 
@@ -92,7 +92,7 @@ export async function confirmWithCode(
     .where("t.revoked_at", "is", null)
     .where("t.code_hash", "is not", null)
     .execute();
-  const digest = sha256(input.code);
+  const digest = codeDigest(input.code);
   // Compare against every candidate, so the time taken does not depend on which one matched.
   let match: (typeof tokens)[number] | undefined;
   for (const t of tokens) if (sameDigest(t.code_hash!, digest) && !match) match = t;

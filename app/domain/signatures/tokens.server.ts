@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../../../db/client";
+import { DEV_TOKEN_HMAC_SECRET } from "../../utils/env.server";
 import type { TokenPurpose } from "./states";
 
 export const CONFIRM_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -20,6 +21,23 @@ export function newCode(): string {
 
 export function sha256(value: string): string {
   return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+/**
+ * The key of code digests. parseEnv checked TOKEN_HMAC_SECRET at start-up (at least 32 characters,
+ * required in production); it is read here rather than handed down so that every place that issues
+ * or checks a code (signing, bulk release, confirming, the outbox worker) uses the same key.
+ */
+export function tokenHmacKey(): string {
+  return process.env.TOKEN_HMAC_SECRET?.trim() || DEV_TOKEN_HMAC_SECRET;
+}
+
+/**
+ * What is stored of a short code: an HMAC keyed with the server secret. A code has few bits (6
+ * digits, or 8 base32 characters), so a plain SHA-256 in a leaked table is undone by trying them all.
+ */
+export function codeDigest(code: string, key = tokenHmacKey()): string {
+  return createHmac("sha256", key).update(code, "utf8").digest("hex");
 }
 
 /** Compares two hex digests in constant time. */
@@ -45,9 +63,20 @@ export async function issueToken(
   const token = newToken();
   const code = withCode ? newCode() : null;
   const expiresAt = new Date(Date.now() + (purpose === "confirm" ? CONFIRM_TTL_MS : MANAGE_TTL_MS));
+  if (purpose === "confirm") {
+    // A new confirmation replaces the last: only the newest link and code work.
+    await db
+      .updateTable("signature_tokens")
+      .set({ revoked_at: new Date() })
+      .where("signature_id", "=", signatureId)
+      .where("purpose", "=", "confirm")
+      .where("used_at", "is", null)
+      .where("revoked_at", "is", null)
+      .execute();
+  }
   await db
     .insertInto("signature_tokens")
-    .values({ signature_id: signatureId, purpose, token_hash: sha256(token), code_hash: code ? sha256(code) : null, expires_at: expiresAt })
+    .values({ signature_id: signatureId, purpose, token_hash: sha256(token), code_hash: code ? codeDigest(code) : null, expires_at: expiresAt })
     .execute();
   return { token, code, expiresAt };
 }

@@ -1,8 +1,16 @@
+import { createHmac } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hitLimits } from "../../../app/domain/abuse/rate-limit.server";
 import { LOGIN_LIMITS } from "../../../app/domain/auth/login.server";
 import { addUser } from "../../../app/domain/auth/users.server";
+import { createDevMailboxTransport } from "../../../app/domain/outbox/transport.server";
+import { createOutboxWorker } from "../../../app/domain/outbox/worker.server";
+import { sha256 } from "../../../app/domain/signatures/tokens.server";
+import { DEV_TOKEN_HMAC_SECRET } from "../../../app/utils/env.server";
+import type { Db } from "../../../db/client";
 import { setupTestDatabase } from "../../support/db";
+import { silentLog, testWorkerOptions } from "../../support/outbox";
 import { startTestServer, type TestServer } from "../../support/server";
 import { emailsTo } from "../../support/signatures";
 
@@ -34,10 +42,34 @@ async function moderator() {
   return email;
 }
 
+/** Sends what is queued (into the dev mailbox, as a reader's inbox). */
+async function deliver() {
+  await createOutboxWorker(t.db, createDevMailboxTransport(t.db, silentLog), silentLog, testWorkerOptions).drain();
+}
+
+/** The link's token and the code of the newest sign-in email `email` received. */
 async function lastSignIn(email: string) {
-  const mails = await emailsTo(t.db, email);
-  const last = mails.at(-1);
-  return last && (last.props as { token: string; code: string });
+  await deliver();
+  const last = await t.db.selectFrom("dev_mailbox").select(["subject", "html"]).where("to_address", "=", email).orderBy("id", "desc").executeTakeFirst();
+  if (!last) return undefined;
+  return { token: /\/admin\/login\/([A-Za-z0-9_-]{43})/.exec(last.html)![1]!, code: /(\d{6})$/.exec(last.subject)![1]! };
+}
+
+/** Rows in every table of the schema. */
+async function rowCounts(db: Db): Promise<Record<string, number>> {
+  const { rows } = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(db);
+  const counts: Record<string, number> = {};
+  for (const { name } of rows) {
+    const { rows: n } = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(name)}`.execute(db);
+    counts[name] = n[0]!.n;
+  }
+  return counts;
+}
+
+function delta(before: Record<string, number>, after: Record<string, number>) {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
 }
 
 describe("sign-in by magic link", () => {
@@ -48,8 +80,43 @@ describe("sign-in by magic link", () => {
     const main = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? "";
     expect(main(known)).toContain("Check your inbox");
     expect(main(known).replaceAll(email, "X")).toBe(main(unknown).replaceAll("nobody@countersign.test", "X"));
+    await deliver();
     expect((await emailsTo(t.db, email)).map((e) => e.template)).toEqual(["sign-in"]);
     expect(await emailsTo(t.db, "nobody@countersign.test")).toHaveLength(0);
+  });
+
+  it("does the same work in the request for an unknown address as for an account (the worker tells them apart)", async () => {
+    const email = await moderator();
+    await deliver();
+    const beforeKnown = await rowCounts(t.db);
+    await post("/admin/login", { email });
+    const known = delta(beforeKnown, await rowCounts(t.db));
+    const beforeUnknown = await rowCounts(t.db);
+    await post("/admin/login", { email: "stranger@countersign.test" });
+    const unknown = delta(beforeUnknown, await rowCounts(t.db));
+    expect(unknown).toEqual(known);
+    expect(known.email_outbox).toBe(1);
+    expect(known.login_tokens).toBe(0);
+    // Only the worker looks the address up; the stranger gets nothing and no account.
+    await deliver();
+    expect(await t.db.selectFrom("dev_mailbox").select("id").where("to_address", "=", "stranger@countersign.test").execute()).toHaveLength(0);
+    expect(await emailsTo(t.db, "stranger@countersign.test")).toHaveLength(0);
+    expect(await t.db.selectFrom("users").select("id").where("email", "=", "stranger@countersign.test").execute()).toHaveLength(0);
+    expect(await t.db.selectFrom("email_outbox").select("state").where("template", "=", "sign-in").where("state", "=", "dropped").execute()).not.toHaveLength(
+      0,
+    );
+    expect((await lastSignIn(email))?.code).toMatch(/^\d{6}$/);
+  });
+
+  it("drops a sign-in email for an account disabled before the worker sends it", async () => {
+    const email = await moderator();
+    await post("/admin/login", { email });
+    await t.db.updateTable("users").set({ disabled_at: new Date() }).where("email", "=", email).execute();
+    await deliver();
+    expect(await t.db.selectFrom("dev_mailbox").select("id").where("to_address", "=", email).execute()).toHaveLength(0);
+    expect(
+      await t.db.selectFrom("login_tokens as l").innerJoin("users as u", "u.id", "l.user_id").select("l.id").where("u.email", "=", email).execute(),
+    ).toHaveLength(0);
   });
 
   it("shows a button on GET (using nothing), signs in on POST, and works once", async () => {
@@ -98,6 +165,50 @@ describe("sign-in by magic link", () => {
     const fresh = (await lastSignIn(email))!;
     const res = await post("/admin/login", { email, intent: "code", code: fresh.code, next: "//evil.example/" });
     expect(res.headers.get("location")).toBe("/admin");
+  });
+
+  it("revokes the older link and code when a new one is sent", async () => {
+    const email = await moderator();
+    await post("/admin/login", { email });
+    const first = (await lastSignIn(email))!;
+    await post("/admin/login", { email });
+    const second = (await lastSignIn(email))!;
+    expect(second.token).not.toBe(first.token);
+    expect((await fetch(`${server.url}/admin/login/${first.token}`)).status).toBe(410);
+    expect((await post(`/admin/login/${first.token}`, {})).status).toBe(410);
+    if (first.code !== second.code) expect((await post("/admin/login", { email, intent: "code", code: first.code })).status).toBe(400);
+    expect((await post("/admin/login", { email, intent: "code", code: second.code })).status).toBe(302);
+  });
+
+  it("keeps the codes only as HMACs keyed with TOKEN_HMAC_SECRET", async () => {
+    const email = await moderator();
+    await post("/admin/login", { email });
+    const { code } = (await lastSignIn(email))!;
+    const row = await t.db
+      .selectFrom("login_tokens as l")
+      .innerJoin("users as u", "u.id", "l.user_id")
+      .select(["l.user_id", "l.code_hash"])
+      .where("u.email", "=", email)
+      .executeTakeFirstOrThrow();
+    expect(row.code_hash).not.toBe(sha256(`${row.user_id}:${code}`));
+    expect(row.code_hash).toBe(createHmac("sha256", DEV_TOKEN_HMAC_SECRET).update(`${row.user_id}:${code}`).digest("hex"));
+  });
+
+  it(`sends at most ${LOGIN_LIMITS.emailDay.max} sign-in emails a day to one address, answering the same page`, async () => {
+    const email = await moderator();
+    const capped = await moderator();
+    // Earlier hours of the day used up the address's daily allowance.
+    for (let i = 0; i < LOGIN_LIMITS.emailDay.max; i++) {
+      await hitLimits(t.db, [{ key: `login:email-day:${sha256(capped.toLowerCase())}`, ...LOGIN_LIMITS.emailDay }]);
+    }
+    const main = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? "";
+    const open = main(await (await post("/admin/login", { email })).text());
+    const refused = await post("/admin/login", { email: capped });
+    expect(refused.status).toBe(200);
+    expect(main(await refused.text()).replaceAll(capped, "X")).toBe(open.replaceAll(email, "X"));
+    await deliver();
+    expect(await emailsTo(t.db, capped)).toHaveLength(0);
+    expect(await emailsTo(t.db, email)).toHaveLength(1);
   });
 
   it("sends at most a few sign-in emails an hour to one address", async () => {

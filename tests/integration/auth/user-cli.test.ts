@@ -56,5 +56,14 @@ describe("npm run user -- add <email> --role …", () => {
     expect(ok.out).toContain("created admin First@Countersign.test");
     const users = await withDb((db) => db.db.selectFrom("users").select(["email", "role"]).execute());
     expect(users).toEqual([{ email: "First@Countersign.test", role: "admin" }]);
+
+    // The only admin cannot be demoted, not even from the command line.
+    const demote = await run(["add", "first@countersign.test", "--role", "moderator"], env);
+    expect(demote.code).toBe(1);
+    expect(demote.out).toContain("refused: that would leave no admin");
+    const still = await withDb((db) => db.db.selectFrom("users").select(["email", "role"]).execute());
+    expect(still).toEqual([{ email: "First@Countersign.test", role: "admin" }]);
+    const audited = await withDb((db) => db.db.selectFrom("audit_log").select(["actor", "action", "subject_type"]).execute());
+    expect(audited).toEqual([{ actor: "cli", action: "user_add", subject_type: "user" }]);
   }, 120_000);
 });

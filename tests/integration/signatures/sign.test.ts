@@ -5,7 +5,7 @@ import { SIGNING_LIMITS } from "../../../app/domain/abuse/limits";
 import { auditTrail } from "../../../app/domain/audit/audit.server";
 import { letterSha256, registerLetterVersion } from "../../../app/domain/letter/letter.server";
 import { DOUBLE_SUBMIT_WINDOW_MS, MAX_NOTICES, submitSignature } from "../../../app/domain/signatures/sign.server";
-import { sha256 } from "../../../app/domain/signatures/tokens.server";
+import { codeDigest, sha256 } from "../../../app/domain/signatures/tokens.server";
 import { setupTestDatabase } from "../../support/db";
 import { TEST_IP_SECRET, emailsTo, freshContext, lastEmailTo, registerCurrentLetter, sign, signInput, uniqueEmail } from "../../support/signatures";
 
@@ -65,7 +65,7 @@ describe("submitting the form", () => {
     expect((await signatureById(other.signatureId)).letter_version_id).toBe(currentVersionId);
   });
 
-  it("keeps only a SHA-256 of the confirmation token and code", async () => {
+  it("keeps only a SHA-256 of the confirmation token and an HMAC of the code", async () => {
     const email = uniqueEmail();
     const outcome = await sign(t.db, { email });
     if (outcome.kind !== "created") throw new Error("expected a new signature");
@@ -73,7 +73,7 @@ describe("submitting the form", () => {
     const tokens = await t.db.selectFrom("signature_tokens").selectAll().where("signature_id", "=", outcome.signatureId).execute();
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.token_hash).toBe(sha256(props.token!));
-    expect(tokens[0]!.code_hash).toBe(sha256(props.code!));
+    expect(tokens[0]!.code_hash).toBe(codeDigest(props.code!));
     expect(JSON.stringify(tokens)).not.toContain(props.token!);
     expect(props.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const days = (tokens[0]!.expires_at.getTime() - Date.now()) / 86_400_000;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { newCode, newToken, plausibleToken, sameDigest, sha256 } from "../../../app/domain/signatures/tokens.server";
+import { createHmac } from "node:crypto";
+import { codeDigest, newCode, newToken, plausibleToken, sameDigest, sha256 } from "../../../app/domain/signatures/tokens.server";
+import { DEV_TOKEN_HMAC_SECRET } from "../../../app/utils/env.server";
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -48,6 +50,15 @@ describe("sha256", () => {
     expect(sha256("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     // printf 'é' | sha256sum
     expect(sha256("\u00e9")).toBe("4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c");
+  });
+});
+
+describe("codeDigest", () => {
+  it("is an HMAC-SHA256 keyed with the server secret: a leaked table cannot be brute-forced without it", () => {
+    const expected = createHmac("sha256", DEV_TOKEN_HMAC_SECRET).update("K7M2Q9XD").digest("hex");
+    expect(codeDigest("K7M2Q9XD")).toBe(expected);
+    expect(codeDigest("K7M2Q9XD")).not.toBe(sha256("K7M2Q9XD"));
+    expect(codeDigest("K7M2Q9XD", "another-secret-of-at-least-32-characters")).not.toBe(expected);
   });
 });
 
