@@ -33,14 +33,31 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: decisionSchema });
   if (submission.status !== "success") return data({ id: null, message: `That decision was incomplete: ${firstError(submission)}` }, { status: 400 });
-  const { id, intent, expected } = submission.value;
+  const { id, intent, expected, version } = submission.value;
   const { reason, note } = "reason" in submission.value ? submission.value : { reason: undefined, note: undefined };
-  const outcome = await decide(context.db, { signatureId: id, decision: intent, expectedState: expected, actorId: user.id, reason, note });
+  const outcome = await decide(context.db, {
+    signatureId: id,
+    decision: intent,
+    expectedState: expected,
+    expectedVersion: version,
+    actorId: user.id,
+    reason,
+    note,
+  });
   switch (outcome.status) {
     case "done":
       return { id, message: `Done: now ${outcome.state}.` };
     case "conflict":
-      return data({ id, message: `Another moderator decided first: this signature is now ${outcome.state}. Nothing was changed.` }, { status: 409 });
+      return data(
+        {
+          id,
+          message:
+            outcome.state !== expected
+              ? `Another moderator decided first: this signature is now ${outcome.state}. Nothing was changed.`
+              : "The signer edited this signature since you looked at it. Nothing was changed: look at it again before deciding.",
+        },
+        { status: 409 },
+      );
     case "refused":
       return data({ id, message: outcome.message }, { status: 400 });
     case "not_found":
@@ -127,6 +144,7 @@ export default function ModerationQueue() {
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="id" value={row.id} />
                   <input type="hidden" name="expected" value={row.state} />
+                  <input type="hidden" name="version" value={row.version} />
                   <button type="submit" name="intent" value="approve" className="button">
                     Approve
                   </button>
@@ -136,6 +154,7 @@ export default function ModerationQueue() {
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="id" value={row.id} />
                   <input type="hidden" name="expected" value={row.state} />
+                  <input type="hidden" name="version" value={row.version} />
                   <select name="reason" aria-label={`Reason for ${row.displayName}`} defaultValue="">
                     <option value="">Reason…</option>
                     {Object.entries(REJECTION_REASONS).map(([value, label]) => (
@@ -154,6 +173,7 @@ export default function ModerationQueue() {
                 <Form method="post" className="inline-form">
                   <input type="hidden" name="id" value={row.id} />
                   <input type="hidden" name="expected" value={row.state} />
+                  <input type="hidden" name="version" value={row.version} />
                   <button type="submit" name="intent" value={row.featured ? "unfeature" : "feature"} className="link-button">
                     {row.featured ? "Unfeature" : "Feature"}
                   </button>

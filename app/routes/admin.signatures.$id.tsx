@@ -41,7 +41,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (outcome.status !== "done") return data({ message: outcome.status === "refused" ? outcome.message : "Not found" }, { status: 400 });
     return { message: "Identity check recorded." };
   }
-  await setNotable(context.db, id, input.intent === "notable", user.id);
+  const outcome = await setNotable(context.db, id, input.intent === "notable", user.id);
+  if (outcome.status === "not_found") return data({ message: "Not found" }, { status: 404 });
+  if (outcome.status !== "done") return data({ message: outcome.status === "refused" ? outcome.message : "This signature changed" }, { status: 400 });
   return { message: input.intent === "notable" ? "Marked notable." : "No longer marked notable." };
 }
 

@@ -104,7 +104,10 @@ export default function PressRoute() {
             A row&apos;s digest is the SHA-256 of its salt followed directly by the rest of the line after the second comma (the public columns exactly as
             written). A removed row keeps its digest; its salt and columns are empty.
           </li>
-          <li>The snapshot&apos;s root is the SHA-256 of all the digests, in file order, written one after another with nothing between them.</li>
+          <li>
+            Rows are listed in the order of their digests, which are random, so the place of a redacted row says nothing about its name. The snapshot&apos;s
+            root is the SHA-256 of all the digests, in file order, written one after another with nothing between them.
+          </li>
           <li>
             Its chain hash is the SHA-256 of four lines joined by a newline: the previous snapshot&apos;s chain hash (64 zeros for the first), the
             snapshot&apos;s identifier, its root and its number of rows. Change, drop or reorder a row, or drop a whole snapshot, and the hashes from there on

@@ -51,7 +51,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("digest", "char(64)", (c) => c.notNull())
     .addColumn("salt", "char(32)")
     .addColumn("row_text", "text")
-    .addPrimaryKeyConstraint("public_snapshot_rows_pkey", ["snapshot_id", "position"])
+    // Files list rows in the order of their digests, which are random: a redacted row's place says
+    // nothing about the name it held (in A–Z order its neighbours would).
+    .addPrimaryKeyConstraint("public_snapshot_rows_pkey", ["snapshot_id", "digest"])
     .addCheckConstraint("public_snapshot_rows_redacted_check", sql`(salt is null) = (row_text is null)`)
     .execute();
   // The rows a leaving name must redact, and the redacted rows of a file (for its ETag): both small.

@@ -19,15 +19,18 @@ export type BulkAction = "approve" | "reject" | "release" | "hide";
 
 export const BULK_BATCH = 500;
 
+/** A name pattern of wildcards and spaces alone ("*") would match every name: it is no condition. */
+const patternCondition = (pattern: string | undefined) => (pattern ?? "").replace(/[*\s]/g, "").length >= 2;
+
 export function isEmptySelection(s: Selection): boolean {
-  return !s.emailDomain && !s.ipHash && !s.namePattern?.trim() && !s.since && !s.until;
+  return !s.emailDomain && !s.ipHash && !patternCondition(s.namePattern) && !s.since && !s.until;
 }
 
 function where<O>(qb: SelectQueryBuilder<DB, "signatures", O>, s: Selection) {
   let q = qb.where("state", "=", s.state);
   if (s.emailDomain) q = q.where("email_domain", "=", s.emailDomain.replace(/^@/, ""));
   if (s.ipHash) q = q.where("ip_hash", "=", s.ipHash);
-  if (s.namePattern?.trim()) {
+  if (s.namePattern && patternCondition(s.namePattern)) {
     const like = `%${s.namePattern
       .trim()
       .replace(/[%_\\]/g, "\\$&")
@@ -62,7 +65,8 @@ export async function applyBulk(
   action: BulkAction,
   opts: { actorId: string; confirmedCount: number; reason?: RejectionReason; note?: string },
 ): Promise<BulkOutcome> {
-  if (isEmptySelection(s)) return { status: "refused", message: "Give at least one condition: a domain, an IP hash, a name pattern or a time window" };
+  if (isEmptySelection(s))
+    return { status: "refused", message: "Give at least one condition: a domain, an IP hash, a name pattern of two characters or more, or a time window" };
   if (!nextState(s.state, action)) return { status: "refused", message: BULK_REFUSALS[action] };
   const rejects = action === "reject" || action === "hide";
   if (rejects && !opts.reason) return { status: "refused", message: "Choose a reason" };
@@ -90,7 +94,7 @@ export async function applyBulk(
           bulk: true,
           reason,
           rejection: rejects ? { reason: opts.reason!, note } : undefined,
-        }).catch(refusedAs(null));
+        }).catch(refusedAs(null, "needs_identity_check"));
         // Notable names without an identity check are left for a moderator to look at one by one.
         if (applied) done++;
         else skippedIds.push(row.id);

@@ -8,6 +8,8 @@ export interface DecisionInput {
   decision: Decision;
   /** The state the moderator saw: if it changed meanwhile, someone else decided first. */
   expectedState: SignatureState;
+  /** The version of the row the moderator read (the queue's `version`): an edit since is a conflict. */
+  expectedVersion?: string;
   actorId: string;
   reason?: RejectionReason;
   note?: string;
@@ -33,6 +35,7 @@ export async function decide(db: Db, input: DecisionInput): Promise<DecisionOutc
     .execute(async (trx) => {
       const done = await transition(trx, input.signatureId, input.decision, `user:${input.actorId}`, {
         expected: input.expectedState,
+        expectedVersion: input.expectedVersion,
         reason: [input.reason, note].filter(Boolean).join(": ") || null,
         rejection: rejects ? { reason: input.reason!, note } : undefined,
       });
@@ -56,12 +59,17 @@ function decisionOutcome(error: unknown): DecisionOutcome {
 }
 
 /** Marks a signature notable (or not): a notable one needs an identity check before approval. */
-export async function setNotable(db: Db, signatureId: string, notable: boolean, actorId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("signatures").select("is_notable").where("id", "=", signatureId).forUpdate().executeTakeFirstOrThrow();
-    if (row.is_notable === notable) return;
-    await transition(trx, signatureId, notable ? "mark_notable" : "unmark_notable", `user:${actorId}`);
-  });
+export async function setNotable(db: Db, signatureId: string, notable: boolean, actorId: string): Promise<DecisionOutcome> {
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      const row = await trx.selectFrom("signatures").select(["state", "is_notable"]).where("id", "=", signatureId).forUpdate().executeTakeFirst();
+      if (!row) return { status: "not_found" } as const;
+      if (row.is_notable === notable) return { status: "done", state: row.state } as const;
+      const done = await transition(trx, signatureId, notable ? "mark_notable" : "unmark_notable", `user:${actorId}`);
+      return { status: "done", state: done.state } as const;
+    })
+    .catch(decisionOutcome);
 }
 
 /** Records how a moderator checked a notable name out of band (shown publicly as "identity checked"). */

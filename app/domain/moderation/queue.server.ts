@@ -42,6 +42,7 @@ export async function listQueue(db: Db, f: QueueFilters) {
       "s.identity_check as identityCheck",
       "s.quarantine_reason as quarantineReason",
       "s.created_at as createdAt",
+      sql<string>`s.updated_at::text`.as("version"),
       eb
         .or([eb("s.is_notable", "=", true), eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key"))])
         .as("notable"),

@@ -21,7 +21,7 @@ export type QueueFilterInput = z.infer<typeof queueFilterSchema>;
 
 const reason = z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS], { error: "Choose a reason" });
 const note = optional(z.string().trim().max(500, "Use at most 500 characters"));
-const decided = { id: idSchema, expected: z.enum(SIGNATURE_STATES) };
+const decided = { id: idSchema, expected: z.enum(SIGNATURE_STATES), version: optional(z.string().max(64)) };
 
 /** One decision on the queue; the button pressed is the intent. */
 export const decisionSchema = z
@@ -66,6 +66,10 @@ const optionalDate = optional(
   z
     .string()
     .refine((v) => !Number.isNaN(Date.parse(v)), "Use a date and time like 2026-11-28T14:00")
+    .refine((v) => {
+      const year = new Date(v).getUTCFullYear();
+      return year >= 2000 && year <= 9999;
+    }, "Use a date between the years 2000 and 9999")
     .transform((v) => new Date(v)),
 );
 

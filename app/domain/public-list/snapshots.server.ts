@@ -91,10 +91,29 @@ async function openBuild(db: Db, letterId: number, kind: SnapshotKind): Promise<
   });
 }
 
+/** A snapshot's rows in file order (by digest), a batch at a time. */
+async function* digestOrdered(db: Db, snapshotId: string) {
+  let after = "";
+  for (;;) {
+    const rows = await db
+      .selectFrom("public_snapshot_rows")
+      .select(["digest", "salt", "row_text"])
+      .where("snapshot_id", "=", snapshotId)
+      .where("digest", ">", after)
+      .orderBy("digest")
+      .limit(BATCH)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.digest;
+    // Let other requests in between batches (PGlite has one connection).
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Writes the approved list into the build a batch at a time (flat memory), then seals it. */
 async function build(db: Db, letterId: number, snapshotId: string, kind: SnapshotKind): Promise<SnapshotSummary> {
   try {
-    const root = createHash("sha256");
     let position = 0;
     let batch: { snapshot_id: string; position: number; signature_id: string; digest: string; salt: string; row_text: string }[] = [];
     const flush = async () => {
@@ -105,12 +124,14 @@ async function build(db: Db, letterId: number, snapshotId: string, kind: Snapsho
       const salt = randomBytes(16).toString("hex");
       const row = canonicalRow(item);
       const digest = rowDigest(salt, row);
-      root.update(digest, "utf8");
       position += 1;
       batch.push({ snapshot_id: snapshotId, position, signature_id: signatureId, digest, salt, row_text: row });
       if (batch.length >= BATCH) await flush();
     }
     await flush();
+    // The root follows the file's order: the digests sorted.
+    const root = createHash("sha256");
+    for await (const rows of digestOrdered(db, snapshotId)) for (const r of rows) root.update(r.digest, "utf8");
     return await seal(db, letterId, snapshotId, kind, root.digest("hex"), position);
   } catch (error) {
     await db.deleteFrom("public_snapshots").where("id", "=", snapshotId).where("seq", "is", null).execute();
@@ -246,7 +267,7 @@ export interface SnapshotFile {
   rowCount: number;
   /** Changes whenever a row is redacted (redaction only ever adds to this count). */
   redactedRows: number;
-  /** The file, a batch of rows at a time: BOM, header, then every row in position order. */
+  /** The file, a batch of rows at a time: BOM, header, then every row in the order of its digest. */
   lines: () => AsyncGenerator<string>;
 }
 
@@ -276,22 +297,7 @@ export async function snapshotFile(db: Db, letterId: number, identifier: string)
     redactedRows: head.redacted ?? 0,
     lines: async function* () {
       yield CSV_BOM + SNAPSHOT_HEADER;
-      let after = 0;
-      for (;;) {
-        const rows = await db
-          .selectFrom("public_snapshot_rows")
-          .select(["position", "digest", "salt", "row_text"])
-          .where("snapshot_id", "=", head.id)
-          .where("position", ">", after)
-          .orderBy("position")
-          .limit(BATCH)
-          .execute();
-        if (rows.length === 0) return;
-        yield rows.map((r) => snapshotLine(r.digest, r.salt, r.row_text)).join("");
-        after = rows[rows.length - 1]!.position;
-        // Let other requests in between batches (PGlite has one connection).
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      for await (const rows of digestOrdered(db, head.id)) yield rows.map((r) => snapshotLine(r.digest, r.salt, r.row_text)).join("");
     },
   };
 }

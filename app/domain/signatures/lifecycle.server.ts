@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from "kysely";
+import { sql, type Insertable, type Updateable } from "kysely";
 import type { Db } from "../../../db/client";
 import type { Signatures } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
@@ -41,8 +41,8 @@ export const TRANSITIONS = {
   edit: { [unconfirmed]: "same", [pending]: "same", [approved]: pending, [rejected]: "same" },
   /** The signer changed details that are not published (the link and comment moderators read). */
   amend: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same" },
-  /** The signer takes it back: off every public output, private fields erased. */
-  withdraw: { [unconfirmed]: withdrawn, [pending]: withdrawn, [approved]: withdrawn },
+  /** The signer takes it back: off every public output, private fields erased, whatever a moderator decided. */
+  withdraw: { [unconfirmed]: withdrawn, [pending]: withdrawn, [approved]: withdrawn, [rejected]: withdrawn, [quarantined]: withdrawn },
   mark_notable: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
   unmark_notable: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
   /** A moderator records how a notable name was checked out of band. */
@@ -92,10 +92,10 @@ export class TransitionError extends Error {
   }
 }
 
-/** For `.catch()`: a refused event becomes `value`; anything else is rethrown. */
-export function refusedAs<T>(value: T) {
+/** For `.catch()`: a TransitionError with one of `codes` becomes `value`; anything else is rethrown. */
+export function refusedAs<T>(value: T, ...codes: TransitionErrorCode[]) {
   return (error: unknown): T => {
-    if (error instanceof TransitionError) return value;
+    if (error instanceof TransitionError && codes.includes(error.code)) return value;
     throw error;
   };
 }
@@ -106,6 +106,11 @@ export type PublicFields = Pick<Updateable<Signatures>, "display_name" | "name_k
 export interface TransitionOptions {
   /** The state the caller saw: if it changed meanwhile, the event is refused as a conflict. */
   expected?: SignatureState;
+  /**
+   * The version the caller saw (`signatureVersion`): a moderator approves the name they read, so an
+   * edit since then is a conflict too.
+   */
+  expectedVersion?: string;
   /** Why (a reason code, a note): kept in the audit log. */
   reason?: string | null;
   /** For reject and hide. */
@@ -141,6 +146,7 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
       "s.is_notable",
       "s.identity_check",
       "v.title",
+      sql<string>`s.updated_at::text`.as("version"),
       eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key")).as("on_notable_list"),
     ])
     .where("s.id", "=", id)
@@ -148,6 +154,9 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
     .executeTakeFirst();
   if (!row) throw new TransitionError("not_found", undefined, "No such signature");
   if (opts.expected && row.state !== opts.expected) throw new TransitionError("conflict", row.state, `This signature is now ${row.state}`);
+  if (opts.expectedVersion !== undefined && row.version !== opts.expectedVersion) {
+    throw new TransitionError("conflict", row.state, "This signature was changed since you looked at it");
+  }
   const to = nextState(row.state, event);
   if (!to) throw new TransitionError("refused", row.state, `Cannot ${event.replace("_", " ")} a signature that is ${row.state}`);
   if (event === "approve" && (row.is_notable || row.on_notable_list) && !row.identity_check) {
@@ -180,6 +189,9 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
       set.quarantine_reason = null;
       break;
     case "edit":
+      // A new public name is a new claim: an earlier identity check and featuring were for the old one.
+      Object.assign(set, opts.fields ?? {}, { identity_check: null, is_featured: false });
+      break;
     case "amend":
       Object.assign(set, opts.fields ?? {});
       break;

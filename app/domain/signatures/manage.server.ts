@@ -59,7 +59,7 @@ export async function updateSignature(db: Db, token: string, input: ManageFormIn
         link: input.link ?? null,
         comment: input.comment || null,
       },
-    }).catch(refusedAs(null));
+    }).catch(refusedAs(null, "refused", "conflict"));
     if (!done) return { status: "invalid" } as const;
     return { status: "updated", backToModeration: done.before !== done.state } as const;
   });
@@ -76,7 +76,7 @@ export async function withdrawSignature(db: Db, token: string): Promise<ManageOu
     const row = await trx.selectFrom("signatures").select(["id", "state"]).where("id", "=", found.signature_id).forUpdate().executeTakeFirst();
     if (!row) return { status: "invalid" } as const;
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
-    const done = await transition(trx, row.id, "withdraw", "signer", { expected: row.state }).catch(refusedAs(null));
+    const done = await transition(trx, row.id, "withdraw", "signer", { expected: row.state }).catch(refusedAs(null, "refused", "conflict"));
     return done ? ({ status: "withdrawn" } as const) : ({ status: "invalid" } as const);
   });
 }

@@ -44,8 +44,9 @@ describe("migrations", () => {
     // And once more, so a down that leaves something behind (an index, a type) shows up here.
     await migrateAllDown(t.db);
     await migrateToLatest(t.db);
+    // Four full passes over every migration: slow on a busy machine, not a sign of a fault.
     expect(await generateSchemaSource(t.db)).toBe(before);
-  });
+  }, 120_000);
 
   it("enable the extensions the schema needs", async () => {
     const { rows } = await sql<{ extname: string }>`select extname from pg_extension order by 1`.execute(t.db);

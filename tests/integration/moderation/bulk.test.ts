@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../../../app/domain/auth/users.server";
 import { BULK_BATCH, applyBulk, countSelection, trending } from "../../../app/domain/moderation/bulk.server";
 import { decide } from "../../../app/domain/moderation/decide.server";
+import { bulkSchema } from "../../../app/domain/moderation/schema";
 import { setupTestDatabase } from "../../support/db";
 import { emailsTo, registerCurrentLetter, sign } from "../../support/signatures";
 
@@ -118,6 +119,22 @@ describe("the trending report", () => {
     expect(domains.find((d) => d.key === "busy.example")?.n).toBe(25);
     expect(ips[0]?.key).toBe("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
     expect(domains.map((d) => d.n)).toEqual([...domains.map((d) => d.n)].sort((a, b) => b - a));
+  });
+});
+
+describe("conditions that select everything", () => {
+  it("refuses a name pattern of wildcards alone as no condition", async () => {
+    for (const namePattern of ["*", " * ", "**", "a*"]) {
+      expect(await applyBulk(t.db, { state: "pending", namePattern }, "approve", { actorId: moderator, confirmedCount: 0 }), namePattern).toMatchObject({
+        status: "refused",
+      });
+    }
+  });
+
+  it("refuses a date PostgreSQL cannot store with a message, before any query", () => {
+    const parsed = bulkSchema.safeParse({ state: "pending", since: "-010000-01-01T00:00:00Z", action: "approve" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe("Use a date between the years 2000 and 9999");
   });
 });
 

@@ -4,6 +4,7 @@ import { CODE_LIMITS } from "../../../app/domain/abuse/limits";
 import { auditTrail } from "../../../app/domain/audit/audit.server";
 import { confirmByToken, confirmWithCode, lookupConfirmToken } from "../../../app/domain/signatures/confirm.server";
 import { lookupManageToken, updateSignature, withdrawSignature } from "../../../app/domain/signatures/manage.server";
+import { decide, setNotable } from "../../../app/domain/moderation/decide.server";
 import { setupTestDatabase } from "../../support/db";
 import { freshContext, lastEmailTo, registerCurrentLetter, sign, uniqueEmail } from "../../support/signatures";
 
@@ -158,5 +159,57 @@ describe("managing a signature", () => {
     expect(await confirmByToken(t.db, c.token)).toEqual({ status: "invalid" });
     // The address is free again: the person may sign anew.
     expect(await sign(t.db, { email: c.email })).toMatchObject({ kind: "created" });
+  });
+});
+
+describe("what a moderator decided on stays tied to what they saw", () => {
+  const input = { displayName: "Minor Notable", role: "musician" as const, country: "US", consent: true };
+  const version = async (id: string) => (await sql<{ v: string }>`select updated_at::text as v from signatures where id = ${id}`.execute(t.db)).rows[0]!.v;
+  const moderator = async () =>
+    (
+      await t.db
+        .insertInto("users")
+        .values({ email: uniqueEmail("mod"), role: "moderator" })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  it("refuses an approval of a name the signer changed after the moderator looked", async () => {
+    const c = await confirmed();
+    await updateSignature(t.db, c.manageToken, input);
+    const seen = await version(c.id);
+    await updateSignature(t.db, c.manageToken, { ...input, displayName: "Completely Different Person" });
+    const outcome = await decide(t.db, { signatureId: c.id, decision: "approve", expectedState: "pending", expectedVersion: seen, actorId: await moderator() });
+    expect(outcome).toEqual({ status: "conflict", state: "pending" });
+    expect(await stateOf(c.id)).toBe("pending");
+  });
+
+  it("drops an identity check and featuring when the public name changes", async () => {
+    const c = await confirmed();
+    await updateSignature(t.db, c.manageToken, input);
+    await t.db
+      .updateTable("signatures")
+      .set({ state: "approved", identity_check: "Reply from management", is_featured: true })
+      .where("id", "=", c.id)
+      .execute();
+    await updateSignature(t.db, c.manageToken, { ...input, displayName: "Famous Star" });
+    const row = await t.db.selectFrom("signatures").select(["state", "identity_check", "is_featured"]).where("id", "=", c.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: "pending", identity_check: null, is_featured: false });
+  });
+
+  it("lets a signer whose name was hidden still withdraw and be forgotten", async () => {
+    const c = await confirmed();
+    await t.db.updateTable("signatures").set({ state: "rejected" }).where("id", "=", c.id).execute();
+    expect(await withdrawSignature(t.db, c.manageToken)).toEqual({ status: "withdrawn" });
+    const row = await t.db.selectFrom("signatures").select(["state", "email", "ip_hash", "private_name"]).where("id", "=", c.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: "withdrawn", email: null, ip_hash: null, private_name: null });
+  });
+
+  it("answers marking a withdrawn or unknown signature notable with an outcome, not an exception", async () => {
+    const c = await confirmed();
+    await withdrawSignature(t.db, c.manageToken);
+    const mod = await moderator();
+    expect(await setNotable(t.db, c.id, true, mod)).toMatchObject({ status: "refused" });
+    expect(await setNotable(t.db, "999999999", true, mod)).toEqual({ status: "not_found" });
   });
 });
