@@ -27,7 +27,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "bench/**", "db/migrate.ts", "db/codegen.ts", "db/seed.ts", ".ci/**"],
+    files: ["scripts/**", "bench/**", "db/migrate.ts", "db/codegen.ts", ".ci/**"],
     rules: { "no-console": "off" },
   },
   prettier,

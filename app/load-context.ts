@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import type { LetterVersion } from "./domain/letter/letter.server";
 import type { Env } from "./utils/env.server";
 import type { Logger } from "./utils/logger.server";
 
@@ -7,6 +8,8 @@ export interface CountersignContext {
   db: Db;
   env: Env;
   log: Logger;
+  /** The letter version in force, registered once at start (server/main.ts); loaders and actions pass it to the domain. */
+  letter: LetterVersion;
   /** The client's IP, taken from X-Forwarded-For only through TRUSTED_PROXIES. Never log it. */
   clientIp: string;
   /** The CSP nonce for this response's inline scripts. */

@@ -1,6 +1,6 @@
 // npm run snapshot — takes a snapshot of the public list now, chained after the last one.
 // On PGlite the database belongs to one process: stop the server first (or use the admin button).
-import { currentLetterId } from "../app/domain/public-list/list.server";
+import { CURRENT_LETTER, getCurrentLetter } from "../app/domain/letter/letter.server";
 import { takeSnapshot } from "../app/domain/public-list/snapshots.server";
 import { parseEnv } from "../app/utils/env.server";
 import { openDatabase } from "../db/client";
@@ -10,13 +10,13 @@ const env = parseEnv();
 const database = await openDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 1, dataDir: env.DATA_DIR });
 try {
   await migrateToLatest(database.db);
-  const letterId = await currentLetterId(database.db);
-  if (letterId === undefined) {
+  const letter = await getCurrentLetter(database.db, CURRENT_LETTER.slug);
+  if (!letter) {
     console.error("No letter is registered yet: start the app once first.");
     process.exitCode = 1;
   } else {
     const started = Date.now();
-    const s = await takeSnapshot(database.db, letterId);
+    const s = await takeSnapshot(database.db, letter.letterId);
     console.log(`snapshot ${s.identifier}: ${s.rowCount} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`  root  ${s.root}`);
     console.log(`  chain ${s.chainSha256}`);

@@ -5,8 +5,9 @@ import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { sql } from "kysely";
 import type { Database } from "../db/client";
+import type { LetterVersion } from "../app/domain/letter/letter.server";
 import { queueLag } from "../app/domain/outbox/status.server";
-import { CORS_HEADERS } from "../app/domain/public-list/http.server";
+import { CORS_HEADERS } from "../app/utils/public-http.server";
 import "../app/load-context";
 import type { Env } from "../app/utils/env.server";
 import { safePath, type Logger } from "../app/utils/logger.server";
@@ -19,6 +20,8 @@ export interface AppDeps {
   database: Database;
   env: Env;
   log: Logger;
+  /** The letter version in force, as registered at start. */
+  letter: LetterVersion;
   /** Folder holding public/ (defaults to the working directory). */
   root?: string;
   /** How long a request body may take to arrive after its headers (default 10 s). */
@@ -98,7 +101,7 @@ export function originCheck() {
   };
 }
 
-export function createApp({ build, database, env, log, root = process.cwd(), bodyTimeoutMs = 10_000 }: AppDeps): CountersignApp {
+export function createApp({ build, database, env, log, letter, root = process.cwd(), bodyTimeoutMs = 10_000 }: AppDeps): CountersignApp {
   let draining = false;
   const app = express();
   app.disable("x-powered-by");
@@ -157,6 +160,7 @@ export function createApp({ build, database, env, log, root = process.cwd(), bod
       db: database.db,
       env,
       log,
+      letter,
       clientIp: req.ip ?? req.socket.remoteAddress ?? "",
       nonce: String(res.locals.nonce),
     })),

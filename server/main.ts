@@ -42,7 +42,7 @@ const publicRefresh = setInterval(refreshPublicList, env.PUBLIC_REFRESH_SECONDS 
 publicRefresh.unref();
 
 const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
-const { app, startDraining } = createApp({ build, database, env, log });
+const { app, startDraining } = createApp({ build, database, env, log, letter });
 
 const server = app.listen(env.PORT, env.HOST, () => {
   const address = server.address();

@@ -5,23 +5,21 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { SignForm } from "~/components/SignForm";
 import { Totals } from "~/components/public";
 import { loadLetterPage } from "~/domain/letter/page.server";
-import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadTotals } from "~/domain/public-list/page.server";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { submitSignature } from "~/domain/signatures/sign.server";
 import { readForm } from "~/utils/request.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  const page = await loadLetterPage(context.db);
-  if (!page) throw new Response("No letter is registered", { status: 404 });
-  return { ...page, totals: await loadTotals(context.db), url: context.env.APP_URL };
+  return { ...loadLetterPage(context.letter), totals: await loadTotals(context.db, context.letter.letterId), url: context.env.APP_URL };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: signFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  await submitSignature(context.db, submission.value, form.get("version") ?? undefined, {
+  await submitSignature(context.db, context.letter, submission.value, form.get("version") ?? undefined, {
     ip: context.clientIp,
     ipHashSecret: context.env.IP_HASH_SECRET,
   });

@@ -3,7 +3,6 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { AdminNav } from "~/components/AdminNav";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
 import { requireRole } from "~/utils/session.server";
-import { requireLetterId } from "~/domain/public-list/page.server";
 import { listSnapshots, takeSnapshot } from "~/domain/public-list/snapshots.server";
 import { readForm } from "~/utils/request.server";
 
@@ -11,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "Snapshots · Countersign" }, 
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, context, ADMIN_ROLES);
-  const snapshots = await listSnapshots(context.db, await requireLetterId(context.db));
+  const snapshots = await listSnapshots(context.db, context.letter.letterId);
   return { user: { email: user.email, role: user.role }, snapshots: snapshots.slice(0, 20) };
 }
 
@@ -20,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await requireRole(request, context, ADMIN_ROLES);
   const form = await readForm(request);
   if (form.get("intent") !== "take") throw new Response("Unknown action", { status: 400 });
-  const taken = await takeSnapshot(context.db, await requireLetterId(context.db));
+  const taken = await takeSnapshot(context.db, context.letter.letterId);
   context.log.info({ snapshot: taken.identifier, rows: taken.rowCount, chain: taken.chainSha256 }, "on-demand snapshot taken");
   return { taken: { identifier: taken.identifier, rowCount: taken.rowCount } };
 }

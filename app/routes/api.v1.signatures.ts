@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { BadCursorError, listPublic } from "~/domain/public-list/list.server";
-import { listHref, requireLetterId } from "~/domain/public-list/page.server";
-import { publicJson } from "~/domain/public-list/http.server";
+import { listHref } from "~/domain/public-list/page.server";
+import { publicJson } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
 
 // GET /api/v1/signatures — the approved list, a page at a time (README, "Public API").
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) return publicJson({ error: "invalid_query", fields: parsed.errors }, { status: 400 });
-  const letterId = await requireLetterId(context.db);
+  const { letterId } = context.letter;
   try {
     const page = await listPublic(context.db, letterId, parsed.query);
     const base = `${context.env.APP_URL}/api/v1/signatures`;

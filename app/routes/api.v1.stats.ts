@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadTotals } from "~/domain/public-list/page.server";
-import { publicJson } from "~/domain/public-list/http.server";
+import { publicJson } from "~/utils/public-http.server";
 
 // GET /api/v1/stats — the roll-up's figures and when they were refreshed.
 export async function loader({ context }: LoaderFunctionArgs) {
-  return publicJson(await loadTotals(context.db));
+  return publicJson(await loadTotals(context.db, context.letter.letterId));
 }

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadTotals } from "~/domain/public-list/page.server";
-import { publicResource } from "~/domain/public-list/http.server";
+import { publicResource } from "~/utils/public-http.server";
 import { countBadgeSvg } from "~/domain/public-list/svg";
 
 // GET /badge.svg — an embeddable count: <img src="https://…/badge.svg" alt="…">.
 export async function loader({ context }: LoaderFunctionArgs) {
-  const { total } = await loadTotals(context.db);
+  const { total } = await loadTotals(context.db, context.letter.letterId);
   return publicResource(countBadgeSvg(total), "image/svg+xml; charset=utf-8");
 }

@@ -20,7 +20,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(form, { schema: confirmCodeSchema });
   if (submission.status !== "success") return data({ form: submission.reply() }, { status: 400 });
   const confirm = form.get("intent") === "confirm";
-  const outcome = await confirmWithCode(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET }, confirm);
+  const outcome = await confirmWithCode(
+    context.db,
+    context.letter.letterId,
+    submission.value,
+    { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET },
+    confirm,
+  );
   if (outcome.status === "wrong_code") {
     // Same words whether or not the address signed.
     return data({ form: submission.reply({ fieldErrors: { code: ["This code does not match that email address"] } }) }, { status: 400 });

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { CURRENT_LETTER, getCurrentLetter } from "~/domain/letter/letter.server";
 import { loadTotals } from "~/domain/public-list/page.server";
-import { publicResource } from "~/domain/public-list/http.server";
+import { publicResource } from "~/utils/public-http.server";
 import { escapeXml, formatCount } from "~/domain/public-list/svg";
 
 /**
@@ -11,8 +10,8 @@ import { escapeXml, formatCount } from "~/domain/public-list/svg";
  */
 export async function loader({ context }: LoaderFunctionArgs) {
   const base = context.env.APP_URL;
-  const [letter, totals] = await Promise.all([getCurrentLetter(context.db, CURRENT_LETTER.slug), loadTotals(context.db)]);
-  const title = escapeXml(letter?.title ?? "Countersign");
+  const totals = await loadTotals(context.db, context.letter.letterId);
+  const title = escapeXml(context.letter.title);
   const html = `<!doctype html>
 <html lang="en">
 <head>

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { CURRENT_LETTER, getCurrentLetter } from "~/domain/letter/letter.server";
 import { loadTotals } from "~/domain/public-list/page.server";
-import { publicResource } from "~/domain/public-list/http.server";
+import { publicResource } from "~/utils/public-http.server";
 import { socialCardSvg } from "~/domain/public-list/svg";
 
 const CARDS = {
@@ -13,7 +12,7 @@ const CARDS = {
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const card = CARDS[params.image as keyof typeof CARDS];
   if (!card) throw new Response("Not found", { status: 404 });
-  const [letter, totals] = await Promise.all([getCurrentLetter(context.db, CURRENT_LETTER.slug), loadTotals(context.db)]);
-  const svg = socialCardSvg({ title: letter?.title ?? "Countersign", count: totals.total, caption: card.caption });
+  const totals = await loadTotals(context.db, context.letter.letterId);
+  const svg = socialCardSvg({ title: context.letter.title, count: totals.total, caption: card.caption });
   return publicResource(svg, "image/svg+xml; charset=utf-8");
 }

@@ -1,12 +1,12 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BadgeGlossary, CountChart, Totals, formatDay } from "~/components/public";
-import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadPressPage } from "~/domain/public-list/page.server";
 import { countryName } from "~/domain/signatures/countries";
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return { ...(await loadPressPage(context.db)), contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
+  return { ...(await loadPressPage(context.db, context.letter)), contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
 }
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });

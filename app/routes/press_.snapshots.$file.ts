@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { SNAPSHOT_CACHE } from "~/domain/public-list/cache";
-import { publicResource } from "~/domain/public-list/http.server";
-import { requireLetterId } from "~/domain/public-list/page.server";
+import { SNAPSHOT_CACHE } from "~/utils/cache";
+import { publicResource } from "~/utils/public-http.server";
 import { snapshotFile } from "~/domain/public-list/snapshots.server";
 import { etagMatches } from "~/utils/etag";
 
@@ -11,7 +10,7 @@ import { etagMatches } from "~/utils/etag";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const identifier = /^(\d{6}-\d{8}T\d{6}Z)\.csv$/.exec(params.file ?? "")?.[1];
   if (!identifier) throw new Response("Not found", { status: 404 });
-  const file = await snapshotFile(context.db, await requireLetterId(context.db), identifier);
+  const file = await snapshotFile(context.db, context.letter.letterId, identifier);
   if (!file) throw new Response("No such snapshot", { status: 404 });
   const headers = {
     "Cache-Control": SNAPSHOT_CACHE,

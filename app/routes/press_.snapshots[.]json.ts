@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { publicJson } from "~/domain/public-list/http.server";
-import { requireLetterId } from "~/domain/public-list/page.server";
+import { publicJson } from "~/utils/public-http.server";
 import { listSnapshots } from "~/domain/public-list/snapshots.server";
 
 // GET /press/snapshots.json — every snapshot's root and chain link, newest first, with download
 // links; `npm run verify:snapshots -- <site>` checks them (docs/decisions/012-redactable-snapshots.md).
 export async function loader({ context }: LoaderFunctionArgs) {
-  const letterId = await requireLetterId(context.db);
+  const { letterId } = context.letter;
   const snapshots = await listSnapshots(context.db, letterId);
   return publicJson({
     format:

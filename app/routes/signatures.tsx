@@ -4,13 +4,13 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PlainSelect } from "~/components/fields";
 import { Badges, CountChart, Totals, formatDay } from "~/components/public";
 import { KIND_LABELS, publicRole } from "~/domain/public-list/badges";
-import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { PUBLIC_CACHE } from "~/utils/cache";
 import { listHref, loadListPage } from "~/domain/public-list/page.server";
 import { COUNTRIES, countryName } from "~/domain/signatures/countries";
 import { ROLE_LABELS, ROLES } from "~/domain/signatures/states";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const page = await loadListPage(context.db, new URL(request.url).searchParams);
+  const page = await loadListPage(context.db, context.letter.letterId, new URL(request.url).searchParams);
   const body = {
     ...page,
     url: context.env.APP_URL,

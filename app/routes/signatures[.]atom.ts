@@ -1,15 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { BADGES, publicRole } from "~/domain/public-list/badges";
 import { listPublic } from "~/domain/public-list/list.server";
-import { requireLetterId } from "~/domain/public-list/page.server";
-import { publicResource } from "~/domain/public-list/http.server";
+import { publicResource } from "~/utils/public-http.server";
 import { escapeXml } from "~/domain/public-list/svg";
 import { countryName } from "~/domain/signatures/countries";
 
 // GET /signatures.atom — the 50 names most recently approved.
 export async function loader({ context }: LoaderFunctionArgs) {
   const base = context.env.APP_URL;
-  const letterId = await requireLetterId(context.db);
+  const { letterId } = context.letter;
   const { items } = await listPublic(context.db, letterId, { sort: "recent" }, 50);
   const host = new URL(base).hostname;
   const updated = items[0]?.approvedAt ?? new Date(0).toISOString();

@@ -1,10 +1,9 @@
 import { createHash } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { PUBLIC_CACHE } from "~/domain/public-list/cache";
+import { PUBLIC_CACHE } from "~/utils/cache";
 import { CSV_BOM, CSV_HEADER, csvRow } from "~/domain/public-list/csv";
 import { eachPublic } from "~/domain/public-list/list.server";
-import { requireLetterId } from "~/domain/public-list/page.server";
-import { publicResource } from "~/domain/public-list/http.server";
+import { publicResource } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
 import { etagMatches } from "~/utils/etag";
 
@@ -20,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     });
   }
   const query = { ...parsed.query, after: undefined, before: undefined, limit: undefined };
-  const letterId = await requireLetterId(context.db);
+  const { letterId } = context.letter;
 
   // The ETag is the hash of the rows, read once without keeping them; a second read streams them.
   const hash = createHash("sha256");

@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Database } from "../../db/client";
+import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../../app/domain/letter/letter.server";
 import { parseEnv } from "../../app/utils/env.server";
 import { createLogger } from "../../app/utils/logger.server";
 import { createApp, type AppDeps } from "../../server/app";
@@ -26,9 +27,11 @@ export async function startTestServer(database: Database, env: Record<string, st
       done();
     },
   });
+  // As server/main.ts does at start (idempotent: a test may have registered it already).
+  const letter = await registerLetterVersion(database.db, CURRENT_LETTER.slug, await readLetterFile());
   const parsedEnv = parseEnv({ APP_ENV: "test", ...env });
   const log = createLogger("info", sink);
-  const { app, startDraining } = createApp({ build, database, env: parsedEnv, log, ...options });
+  const { app, startDraining } = createApp({ build, database, env: parsedEnv, log, letter, ...options });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -1,4 +1,4 @@
-import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../../app/domain/letter/letter.server";
+import { CURRENT_LETTER, getCurrentLetter, readLetterFile, registerLetterVersion } from "../../app/domain/letter/letter.server";
 import type { SignFormInput } from "../../app/domain/signatures/schema";
 import { submitSignature, type SignContext } from "../../app/domain/signatures/sign.server";
 import type { Db } from "../../db/client";
@@ -33,8 +33,15 @@ export async function registerCurrentLetter(db: Db) {
   return registerLetterVersion(db, CURRENT_LETTER.slug, await readLetterFile());
 }
 
+/** The letter in force, as the server holds it (tests register it first). */
+export async function currentLetter(db: Db) {
+  const letter = await getCurrentLetter(db, CURRENT_LETTER.slug);
+  if (!letter) throw new Error("register the current letter first (registerCurrentLetter)");
+  return letter;
+}
+
 export async function sign(db: Db, overrides: Partial<SignFormInput> = {}, ctx = freshContext()) {
-  return submitSignature(db, signInput(overrides), undefined, ctx);
+  return submitSignature(db, await currentLetter(db), signInput(overrides), undefined, ctx);
 }
 
 /** The props of the newest email queued to `to` (tests read tokens from here, as a person reads their inbox). */

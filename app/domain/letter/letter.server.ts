@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import MarkdownIt from "markdown-it";
 import type { Db } from "../../../db/client";
+import { sha256 } from "../common/hash";
 
 /** The letter this deployment runs, kept as Markdown in the repo. */
 export const CURRENT_LETTER = { slug: "spotify-ice", file: "content/letters/spotify-ice.md" } as const;
@@ -20,7 +20,7 @@ export interface LetterVersion {
 
 /** A version is identified by the SHA-256 of its exact text (UTF-8, line endings normalised to \n). */
 export function letterSha256(markdown: string): string {
-  return createHash("sha256").update(normaliseText(markdown), "utf8").digest("hex");
+  return sha256(normaliseText(markdown));
 }
 
 function normaliseText(markdown: string): string {

@@ -1,5 +1,4 @@
-import type { Db } from "../../../db/client";
-import { CURRENT_LETTER, getCurrentLetter, renderLetterHtml, splitTitle } from "./letter.server";
+import { renderLetterHtml, splitTitle, type LetterVersion } from "./letter.server";
 
 export interface LetterPage {
   title: string;
@@ -9,10 +8,8 @@ export interface LetterPage {
   sha256: string;
 }
 
-/** Everything the public letter page shows, or undefined when no letter is registered yet. */
-export async function loadLetterPage(db: Db): Promise<LetterPage | undefined> {
-  const letter = await getCurrentLetter(db, CURRENT_LETTER.slug);
-  if (!letter) return undefined;
+/** Everything the public letter page shows of the version in force. */
+export function loadLetterPage(letter: LetterVersion): LetterPage {
   const { body } = splitTitle(letter.bodyMarkdown);
   return {
     title: letter.title,

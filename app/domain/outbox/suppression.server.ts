@@ -10,8 +10,3 @@ export async function suppressAddress(db: Db, address: string, reason: Suppressi
     .onConflict((oc) => oc.column("address").doNothing())
     .execute();
 }
-
-export async function isSuppressed(db: Db, address: string): Promise<boolean> {
-  const row = await db.selectFrom("email_suppressions").select("address").where("address", "=", address).executeTakeFirst();
-  return row !== undefined;
-}

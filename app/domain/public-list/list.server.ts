@@ -1,6 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
 import type { Db } from "../../../db/client";
-import { CURRENT_LETTER, getCurrentLetter } from "../letter/letter.server";
 import { SIGNATURE_STATES } from "../signatures/states";
 import { searchKey } from "../signatures/text";
 import { badgesFor, type BadgeId } from "./badges";
@@ -73,16 +72,6 @@ export function sortOf(query: ListQuery): Sort {
   const q = query.q ? searchKey(query.q) : "";
   if (query.sort === "relevance" && !q) return "new";
   return query.sort ?? (q ? "relevance" : "new");
-}
-
-const letterIds = new WeakMap<Db, number>();
-/** The current letter's id (it never changes once registered, so each process asks once). */
-export async function currentLetterId(db: Db): Promise<number | undefined> {
-  const known = letterIds.get(db);
-  if (known !== undefined) return known;
-  const letter = await getCurrentLetter(db, CURRENT_LETTER.slug);
-  if (letter) letterIds.set(db, letter.letterId);
-  return letter?.letterId;
 }
 
 /**

@@ -1,18 +1,12 @@
 import type { Db } from "../../../db/client";
-import { CURRENT_LETTER, listLetterVersions } from "../letter/letter.server";
-import { BadCursorError, currentLetterId, listPublic, publicLabels, type PublicPage } from "./list.server";
+import { listLetterVersions, type LetterVersion } from "../letter/letter.server";
+import { BadCursorError, listPublic, publicLabels, type PublicPage } from "./list.server";
 import { readStats, type PublicStats } from "./rollup.server";
 import { parseListQuery, type ListQuery } from "./schema";
 import { listSnapshots } from "./snapshots.server";
 
-export async function requireLetterId(db: Db): Promise<number> {
-  const id = await currentLetterId(db);
-  if (id === undefined) throw new Response("No letter is registered", { status: 404 });
-  return id;
-}
-
-export async function loadTotals(db: Db): Promise<PublicStats> {
-  return readStats(db, await requireLetterId(db));
+export async function loadTotals(db: Db, letterId: number): Promise<PublicStats> {
+  return readStats(db, letterId);
 }
 
 export interface ListPageData {
@@ -29,8 +23,7 @@ const BROKEN_PAGE_LINK = "That page link is out of date or broken, so here is th
  * The /signatures page (and the JSON API): a bad filter gets its message and is ignored, a broken
  * page link starts again from the first page with a message; nothing here ever throws a 500 for input.
  */
-export async function loadListPage(db: Db, params: URLSearchParams): Promise<ListPageData> {
-  const letterId = await requireLetterId(db);
+export async function loadListPage(db: Db, letterId: number, params: URLSearchParams): Promise<ListPageData> {
   const parsed = parseListQuery(params);
   const errors: ListPageData["errors"] = parsed.ok ? {} : { ...parsed.errors };
   // A page link the query string already refused (too long, not base64url) was dropped with it.
@@ -62,9 +55,9 @@ export function listHref(base: string, query: ListQuery, cursor: { after?: strin
   return qs ? `${base}?${qs}` : base;
 }
 
-export async function loadPressPage(db: Db) {
-  const letterId = await requireLetterId(db);
-  const [stats, versions, snapshots] = await Promise.all([readStats(db, letterId), listLetterVersions(db, CURRENT_LETTER.slug), listSnapshots(db, letterId)]);
+export async function loadPressPage(db: Db, letter: Pick<LetterVersion, "letterId" | "slug">) {
+  const { letterId } = letter;
+  const [stats, versions, snapshots] = await Promise.all([readStats(db, letterId), listLetterVersions(db, letter.slug), listSnapshots(db, letterId)]);
   const counted = new Map(stats.byVersion.map((v) => [v.versionId, v.count]));
   return {
     totals: stats,

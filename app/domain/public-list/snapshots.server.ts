@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import { SNAPSHOT_LOCK_KEY } from "../../../db/migrations/2026_11_30_1200_redactable_snapshots";
+import { sha256 } from "../common/hash";
 import { CSV_BOM, CSV_COLUMNS, csvRow } from "./csv";
 import { eachPublicWithSignatureId, type PublicSignature } from "./list.server";
 
@@ -20,8 +21,6 @@ const GENESIS = "0".repeat(64);
 const BATCH = 1000;
 /** A build that has not been sealed after this long belongs to a process that died: it is dropped. */
 const STALE_BUILD = "1 hour";
-
-const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
 export const SNAPSHOT_COLUMNS = ["digest", "salt", ...CSV_COLUMNS] as const;
 export const SNAPSHOT_HEADER = `${SNAPSHOT_COLUMNS.join(",")}\r\n`;

@@ -3,7 +3,6 @@ import type { Db } from "../../../db/client";
 import { hashIp } from "../abuse/ip.server";
 import { CODE_LIMITS } from "../abuse/limits";
 import { hitLimits } from "../abuse/rate-limit.server";
-import { CURRENT_LETTER } from "../letter/letter.server";
 import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES } from "./states";
 import { spendToken, transition } from "./lifecycle.server";
@@ -70,6 +69,7 @@ export type CodeOutcome = ConfirmLookup | { status: "wrong_code" } | { status: "
  */
 export async function confirmWithCode(
   db: Db,
+  letterId: number,
   input: { email: string; code: string },
   ctx: { ip: string; ipHashSecret: string },
   confirm: boolean,
@@ -84,9 +84,8 @@ export async function confirmWithCode(
   const tokens = await db
     .selectFrom("signature_tokens as t")
     .innerJoin("signatures as s", "s.id", "t.signature_id")
-    .innerJoin("letters as l", "l.id", "s.letter_id")
     .select(["t.id", "t.signature_id", "t.code_hash", sql<boolean>`t.expires_at < now()`.as("expired")])
-    .where("l.slug", "=", CURRENT_LETTER.slug)
+    .where("s.letter_id", "=", letterId)
     .where("s.email_normalized", "=", normalized)
     .where("t.purpose", "=", "confirm")
     .where("t.revoked_at", "is", null)

@@ -3,7 +3,7 @@ import type { Db } from "../../../db/client";
 import { hashIp } from "../abuse/ip.server";
 import { SIGNING_LIMITS } from "../abuse/limits";
 import { hitLimits, type Limit } from "../abuse/rate-limit.server";
-import { CURRENT_LETTER } from "../letter/letter.server";
+import type { LetterVersion } from "../letter/letter.server";
 import { enqueue } from "../outbox/enqueue.server";
 import { issueToken, sha256 } from "./tokens.server";
 import { countNotice, createSignature, sendConfirmation } from "./lifecycle.server";
@@ -35,7 +35,13 @@ export type SignOutcome =
  * - an address that signed already: at most one email to its owner (never more than five ever);
  * - the honeypot filled: nothing at all.
  */
-export async function submitSignature(db: Db, input: SignFormInput, seenVersion: string | undefined, ctx: SignContext): Promise<SignOutcome> {
+export async function submitSignature(
+  db: Db,
+  letter: Pick<LetterVersion, "letterId" | "versionId" | "title">,
+  input: SignFormInput,
+  seenVersion: string | undefined,
+  ctx: SignContext,
+): Promise<SignOutcome> {
   if (input.website) return { kind: "honeypot" };
 
   const email = input.email;
@@ -52,23 +58,17 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
   const quarantineReason = over.length > 0 ? `rate limit: ${over.map((k) => k.split(":")[1]).join(", ")}` : null;
 
   return db.transaction().execute(async (trx) => {
-    const letter = await trx
-      .selectFrom("letters as l")
-      .innerJoin("letter_versions as v", "v.id", "l.current_version_id")
-      .select(["l.id", "l.current_version_id", "v.title"])
-      .where("l.slug", "=", CURRENT_LETTER.slug)
-      .executeTakeFirstOrThrow();
     // The version the page showed, if it is one of this letter's; else the one in force.
     const seen = seenVersion
-      ? await trx.selectFrom("letter_versions").select("id").where("letter_id", "=", letter.id).where("sha256", "=", seenVersion).executeTakeFirst()
+      ? await trx.selectFrom("letter_versions").select("id").where("letter_id", "=", letter.letterId).where("sha256", "=", seenVersion).executeTakeFirst()
       : undefined;
 
     const created = await createSignature(
       trx,
       quarantineReason ? "quarantine" : "sign",
       {
-        letter_id: letter.id,
-        letter_version_id: seen?.id ?? letter.current_version_id!,
+        letter_id: letter.letterId,
+        letter_version_id: seen?.id ?? letter.versionId,
         kind: "artist",
         display_name: input.displayName,
         name_key: nameKey(input.displayName),
@@ -101,7 +101,7 @@ export async function submitSignature(db: Db, input: SignFormInput, seenVersion:
         "notices_sent",
         sql<boolean>`created_at > now() - make_interval(secs => ${DOUBLE_SUBMIT_WINDOW_MS / 1000})`.as("recent"),
       ])
-      .where("letter_id", "=", letter.id)
+      .where("letter_id", "=", letter.letterId)
       .where("email_normalized", "=", normalized)
       .forUpdate()
       .executeTakeFirstOrThrow();

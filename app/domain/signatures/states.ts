@@ -13,16 +13,6 @@ export const SIGNATURE_STATES = {
 } as const;
 export type SignatureState = (typeof SIGNATURE_STATES)[keyof typeof SIGNATURE_STATES];
 
-export const PUBLIC_STATES: readonly SignatureState[] = [SIGNATURE_STATES.approved];
-
-/** Which states each transition may start from. A transition elsewhere is refused. */
-export const TRANSITIONS = {
-  confirm: [SIGNATURE_STATES.unconfirmed],
-  withdraw: [SIGNATURE_STATES.unconfirmed, SIGNATURE_STATES.pending, SIGNATURE_STATES.approved],
-  /** Editing the public name sends an approved signature back to moderation. */
-  backToModeration: [SIGNATURE_STATES.approved],
-} as const satisfies Record<string, readonly SignatureState[]>;
-
 export const SIGNATURE_KINDS = { artist: "artist", label: "label", roster: "roster" } as const;
 export type SignatureKind = (typeof SIGNATURE_KINDS)[keyof typeof SIGNATURE_KINDS];
 

@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { sql } from "kysely";
+import { sha256 } from "../common/hash";
 import type { Db } from "../../../db/client";
 import { DEV_TOKEN_HMAC_SECRET } from "../../utils/env.server";
 import type { TokenPurpose } from "./states";
@@ -19,9 +20,7 @@ export function newCode(): string {
   return Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 }
 
-export function sha256(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
-}
+export { sha256 };
 
 /**
  * The key of code digests. parseEnv checked TOKEN_HMAC_SECRET at start-up (at least 32 characters,

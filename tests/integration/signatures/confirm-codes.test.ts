@@ -5,7 +5,7 @@ import { confirmByToken, confirmWithCode, lookupConfirmToken } from "../../../ap
 import { sha256 } from "../../../app/domain/signatures/tokens.server";
 import { DEV_TOKEN_HMAC_SECRET } from "../../../app/utils/env.server";
 import { setupTestDatabase } from "../../support/db";
-import { freshContext, lastEmailTo, registerCurrentLetter, sign, uniqueEmail } from "../../support/signatures";
+import { currentLetter, freshContext, lastEmailTo, registerCurrentLetter, sign, uniqueEmail } from "../../support/signatures";
 
 const t = setupTestDatabase();
 
@@ -43,7 +43,10 @@ describe("signers' confirmation codes", () => {
 
     expect(await lookupConfirmToken(t.db, s.token)).toEqual({ status: "invalid" });
     expect(await confirmByToken(t.db, s.token)).toEqual({ status: "invalid" });
-    if (fresh.code !== s.code) expect(await confirmWithCode(t.db, { email: s.email, code: s.code }, freshContext(), false)).toEqual({ status: "wrong_code" });
+    if (fresh.code !== s.code)
+      expect(await confirmWithCode(t.db, (await currentLetter(t.db)).letterId, { email: s.email, code: s.code }, freshContext(), false)).toEqual({
+        status: "wrong_code",
+      });
     expect(await confirmByToken(t.db, fresh.token!)).toMatchObject({ status: "confirmed" });
   });
 });

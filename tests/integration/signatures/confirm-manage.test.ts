@@ -9,8 +9,9 @@ import { setupTestDatabase } from "../../support/db";
 import { freshContext, lastEmailTo, registerCurrentLetter, sign, uniqueEmail } from "../../support/signatures";
 
 const t = setupTestDatabase();
+let letterId: number;
 beforeAll(async () => {
-  await registerCurrentLetter(t.db);
+  letterId = (await registerCurrentLetter(t.db)).letterId;
 });
 
 async function signed(email = uniqueEmail()) {
@@ -88,9 +89,9 @@ describe("confirming by code", () => {
   it("finds the signature with the address and the code, then confirms on the second step", async () => {
     const s = await signed();
     const ctx = freshContext();
-    expect(await confirmWithCode(t.db, { email: s.email.toUpperCase(), code: s.code }, ctx, false)).toMatchObject({ status: "ready" });
+    expect(await confirmWithCode(t.db, letterId, { email: s.email.toUpperCase(), code: s.code }, ctx, false)).toMatchObject({ status: "ready" });
     expect(await stateOf(s.id)).toBe("unconfirmed");
-    expect(await confirmWithCode(t.db, { email: s.email, code: s.code }, ctx, true)).toMatchObject({ status: "confirmed" });
+    expect(await confirmWithCode(t.db, letterId, { email: s.email, code: s.code }, ctx, true)).toMatchObject({ status: "confirmed" });
     expect(await stateOf(s.id)).toBe("pending");
   });
 
@@ -98,15 +99,15 @@ describe("confirming by code", () => {
     const s = await signed();
     const ctx = freshContext();
     const wrong = s.code === "ZZZZZZZZ" ? "YYYYYYYY" : "ZZZZZZZZ";
-    expect(await confirmWithCode(t.db, { email: s.email, code: wrong }, ctx, true)).toEqual({ status: "wrong_code" });
-    for (let i = 1; i < CODE_LIMITS.email.max; i++) await confirmWithCode(t.db, { email: s.email, code: wrong }, freshContext(), true);
+    expect(await confirmWithCode(t.db, letterId, { email: s.email, code: wrong }, ctx, true)).toEqual({ status: "wrong_code" });
+    for (let i = 1; i < CODE_LIMITS.email.max; i++) await confirmWithCode(t.db, letterId, { email: s.email, code: wrong }, freshContext(), true);
     // Even the right code is refused now, from any IP: the address is locked for the hour.
-    expect(await confirmWithCode(t.db, { email: s.email, code: s.code }, freshContext(), true)).toEqual({ status: "too_many_tries" });
+    expect(await confirmWithCode(t.db, letterId, { email: s.email, code: s.code }, freshContext(), true)).toEqual({ status: "too_many_tries" });
     expect(await stateOf(s.id)).toBe("unconfirmed");
   });
 
   it("gives the same answer for an address that never signed", async () => {
-    expect(await confirmWithCode(t.db, { email: uniqueEmail("nobody"), code: "ABCD2345" }, freshContext(), false)).toEqual({ status: "wrong_code" });
+    expect(await confirmWithCode(t.db, letterId, { email: uniqueEmail("nobody"), code: "ABCD2345" }, freshContext(), false)).toEqual({ status: "wrong_code" });
   });
 });
 

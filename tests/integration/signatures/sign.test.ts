@@ -52,15 +52,15 @@ describe("submitting the form", () => {
     const old = "# Stop running ICE recruitment ads on Spotify\n\nAn earlier wording.\n";
     const { readLetterFile, CURRENT_LETTER } = await import("../../../app/domain/letter/letter.server");
     await registerLetterVersion(t.db, CURRENT_LETTER.slug, old);
-    await registerLetterVersion(t.db, CURRENT_LETTER.slug, await readLetterFile());
-    const outcome = await submitSignature(t.db, signInput(), letterSha256(old), freshContext());
+    const letter = await registerLetterVersion(t.db, CURRENT_LETTER.slug, await readLetterFile());
+    const outcome = await submitSignature(t.db, letter, signInput(), letterSha256(old), freshContext());
     if (outcome.kind !== "created") throw new Error("expected a new signature");
     const row = await signatureById(outcome.signatureId);
     const seen = await t.db.selectFrom("letter_versions").select("sha256").where("id", "=", row.letter_version_id).executeTakeFirstOrThrow();
     expect(seen.sha256).toBe(letterSha256(old));
 
     // A version that is not this letter's (a tampered form) falls back to the one in force.
-    const other = await submitSignature(t.db, signInput(), "f".repeat(64), freshContext());
+    const other = await submitSignature(t.db, letter, signInput(), "f".repeat(64), freshContext());
     if (other.kind !== "created") throw new Error("expected a new signature");
     expect((await signatureById(other.signatureId)).letter_version_id).toBe(currentVersionId);
   });
