@@ -80,7 +80,7 @@ export type TransitionErrorCode =
   /** A notable name without a recorded identity check cannot be approved. */
   | "needs_identity_check";
 
-/** What the domain throws when an event cannot happen; app/utils turns it into an HTTP answer. */
+/** What the domain throws when an event cannot happen, before it writes; callers turn it into an outcome (decide.server.ts) that routes answer with 400/404/409. */
 export class TransitionError extends Error {
   constructor(
     readonly code: TransitionErrorCode,
