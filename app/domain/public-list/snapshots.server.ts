@@ -229,9 +229,9 @@ const summaryColumns = [
   "s.chain_sha256",
 ] as const;
 
-/** Every sealed snapshot, newest first, with how many of its rows are redacted. */
-export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotSummary[]> {
-  const rows = await db
+/** A letter's sealed snapshots with their summaries and how many of their rows are redacted. */
+function sealed(db: Db, letterId: number) {
+  return db
     .selectFrom("public_snapshots as s")
     .select(summaryColumns)
     .select((eb) =>
@@ -243,9 +243,12 @@ export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotS
         .as("redacted"),
     )
     .where("s.letter_id", "=", letterId)
-    .where("s.seq", "is not", null)
-    .orderBy("s.seq", "desc")
-    .execute();
+    .where("s.seq", "is not", null);
+}
+
+/** Every sealed snapshot, newest first, with how many of its rows are redacted. */
+export async function listSnapshots(db: Db, letterId: number): Promise<SnapshotSummary[]> {
+  const rows = await sealed(db, letterId).orderBy("s.seq", "desc").execute();
   return rows.map((r) => ({
     identifier: r.identifier!,
     seq: r.seq!,
@@ -272,21 +275,7 @@ export interface SnapshotFile {
 
 /** A sealed snapshot's file by its identifier, or undefined when there is none. */
 export async function snapshotFile(db: Db, letterId: number, identifier: string): Promise<SnapshotFile | undefined> {
-  const head = await db
-    .selectFrom("public_snapshots as s")
-    .select(summaryColumns)
-    .select((eb) =>
-      eb
-        .selectFrom("public_snapshot_rows as r")
-        .select(sql<number>`count(*)::int`.as("n"))
-        .whereRef("r.snapshot_id", "=", "s.id")
-        .where("r.salt", "is", null)
-        .as("redacted"),
-    )
-    .where("s.letter_id", "=", letterId)
-    .where("s.identifier", "=", identifier)
-    .where("s.seq", "is not", null)
-    .executeTakeFirst();
+  const head = await sealed(db, letterId).where("s.identifier", "=", identifier).executeTakeFirst();
   if (!head) return undefined;
   return {
     identifier,
