@@ -90,6 +90,13 @@ async function openBuild(db: Db, letterId: number, kind: SnapshotKind): Promise<
   });
 }
 
+/**
+ * The order a build walks the list in: by approval, newest first. Its keys never change while a name
+ * stays approved (featuring would move a name across an A–Z walk, so it would be written twice or
+ * missed); a name that leaves and comes back is redacted, and comes back behind the walk.
+ */
+export const SNAPSHOT_WALK = { sort: "recent" } as const;
+
 /** A snapshot's rows in file order (by digest), a batch at a time. */
 async function* digestOrdered(db: Db, snapshotId: string) {
   let after = "";
@@ -119,7 +126,7 @@ async function build(db: Db, letterId: number, snapshotId: string, kind: Snapsho
       if (batch.length > 0) await db.insertInto("public_snapshot_rows").values(batch).execute();
       batch = [];
     };
-    for await (const { item, signatureId } of eachPublicWithSignatureId(db, letterId, { sort: "az" }, BATCH)) {
+    for await (const { item, signatureId } of eachPublicWithSignatureId(db, letterId, SNAPSHOT_WALK, BATCH)) {
       const salt = randomBytes(16).toString("hex");
       const row = canonicalRow(item);
       const digest = rowDigest(salt, row);

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../../../app/domain/auth/users.server";
 import { decide } from "../../../app/domain/moderation/decide.server";
 import { refreshRollup } from "../../../app/domain/public-list/rollup.server";
-import { chainLink, listSnapshots, takeDailySnapshot, takeSnapshot } from "../../../app/domain/public-list/snapshots.server";
+import { SNAPSHOT_WALK, chainLink, listSnapshots, takeDailySnapshot, takeSnapshot } from "../../../app/domain/public-list/snapshots.server";
 import { withdrawSignature } from "../../../app/domain/signatures/manage.server";
 import { issueToken } from "../../../app/domain/signatures/tokens.server";
+import { eachPublicWithSignatureId } from "../../../app/domain/public-list/list.server";
 import { setupTestDatabase } from "../../support/db";
 import { seedApprovedBulk, seedSignatures } from "../../support/public-list";
 import { startTestServer, type TestServer } from "../../support/server";
@@ -304,4 +305,28 @@ describe("redactable snapshots", () => {
     expect(file).not.toContain("Zzz Last In Line");
     expect((await verify(server.url)).code).toBe(0);
   }, 120_000);
+
+  it("walks the list in an order that featuring cannot change, so a build lists every name once", async () => {
+    await seedApprovedBulk(t.db, letter, 600, 3, "Yy Featuring");
+    await t.db.updateTable("signatures").set({ is_featured: false }).execute();
+    const approved = await t.db.selectFrom("signatures").select("id").where("state", "=", "approved").orderBy("search_key").execute();
+    const seen: string[] = [];
+    let toggled = false;
+    for await (const { signatureId } of eachPublicWithSignatureId(t.db, letter.letterId, SNAPSHOT_WALK, 100)) {
+      seen.push(signatureId);
+      if (seen.length === 150 && !toggled) {
+        // Half-way: names the walk has passed and names it has not yet reached are featured.
+        toggled = true;
+        const ids = approved.map((r) => r.id);
+        await t.db
+          .updateTable("signatures")
+          .set({ is_featured: true })
+          .where("id", "in", [...ids.slice(0, 100), ...ids.slice(-100)])
+          .execute();
+      }
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe(approved.length);
+    await t.db.updateTable("signatures").set({ is_featured: false }).execute();
+  });
 });
