@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { BadCursorError, listPublic } from "~/domain/public-list/list.server";
 import { listHref } from "~/domain/public-list/page.server";
+import { NAMES_CACHE } from "~/utils/cache";
 import { publicJson } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
 
@@ -12,15 +13,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   try {
     const page = await listPublic(context.db, letterId, parsed.query);
     const base = `${context.env.APP_URL}/api/v1/signatures`;
-    return publicJson({
-      data: page.items,
-      sort: page.sort,
-      cursors: { next: page.next, previous: page.previous },
-      links: {
-        next: page.next ? listHref(base, parsed.query, { after: page.next }) : null,
-        previous: page.previous ? listHref(base, parsed.query, { before: page.previous }) : null,
+    return publicJson(
+      {
+        data: page.items,
+        sort: page.sort,
+        cursors: { next: page.next, previous: page.previous },
+        links: {
+          next: page.next ? listHref(base, parsed.query, { after: page.next }) : null,
+          previous: page.previous ? listHref(base, parsed.query, { before: page.previous }) : null,
+        },
       },
-    });
+      { headers: { "Cache-Control": NAMES_CACHE } },
+    );
   } catch (error) {
     if (error instanceof BadCursorError) return publicJson({ error: "invalid_query", fields: { [error.field]: error.message } }, { status: 400 });
     throw error;

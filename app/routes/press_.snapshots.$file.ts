@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { SNAPSHOT_CACHE } from "~/utils/cache";
+import { NAMES_CACHE } from "~/utils/cache";
 import { publicResource } from "~/utils/public-http.server";
 import { snapshotFile } from "~/domain/public-list/snapshots.server";
 import { etagMatches } from "~/utils/etag";
@@ -13,7 +13,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const file = await snapshotFile(context.db, context.letter.letterId, identifier);
   if (!file) throw new Response("No such snapshot", { status: 404 });
   const headers = {
-    "Cache-Control": SNAPSHOT_CACHE,
+    "Cache-Control": NAMES_CACHE,
     ETag: `"snapshot-${identifier}-r${file.redactedRows}"`,
     "Content-Disposition": `attachment; filename="signatures-${identifier}.csv"`,
     "X-Snapshot-Root": file.root,

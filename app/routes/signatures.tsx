@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PlainSelect } from "~/components/fields";
 import { Badges, CountChart, Totals, formatDay } from "~/components/public";
 import { KIND_LABELS, publicRole } from "~/domain/public-list/badges";
-import { PUBLIC_CACHE } from "~/utils/cache";
+import { NAMES_CACHE } from "~/utils/cache";
 import { listHref, loadListPage } from "~/domain/public-list/page.server";
 import { COUNTRIES, countryName } from "~/domain/signatures/countries";
 import { ROLE_LABELS, ROLES } from "~/domain/signatures/states";
@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data(body, { status: Object.keys(page.errors).length > 0 ? 400 : 200 });
 }
 
-export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
+export const headers: HeadersFunction = () => ({ "Cache-Control": NAMES_CACHE });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const title = "Who signed · Countersign";

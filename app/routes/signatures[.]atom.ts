@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { BADGES, publicRole } from "~/domain/public-list/badges";
 import { listPublic } from "~/domain/public-list/list.server";
+import { NAMES_CACHE } from "~/utils/cache";
 import { publicResource } from "~/utils/public-http.server";
 import { escapeXml } from "~/domain/public-list/svg";
 import { countryName } from "~/domain/signatures/countries";
@@ -36,5 +37,5 @@ export async function loader({ context }: LoaderFunctionArgs) {
 ${entries}
 </feed>
 `;
-  return publicResource(feed, "application/atom+xml; charset=utf-8");
+  return publicResource(feed, "application/atom+xml; charset=utf-8", { "Cache-Control": NAMES_CACHE });
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { PUBLIC_CACHE } from "~/utils/cache";
+import { NAMES_CACHE } from "~/utils/cache";
 import { CSV_BOM, CSV_HEADER, csvRow } from "~/domain/public-list/csv";
 import { eachPublic } from "~/domain/public-list/list.server";
 import { publicResource } from "~/utils/public-http.server";
@@ -28,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const day = new Date().toISOString().slice(0, 10);
   const headers = { ETag: etag, "Content-Disposition": `attachment; filename="signatures-${day}.csv"` };
   if (etagMatches(request.headers.get("If-None-Match"), etag)) {
-    return new Response(null, { status: 304, headers: { ...headers, "Cache-Control": PUBLIC_CACHE } });
+    return new Response(null, { status: 304, headers: { ...headers, "Cache-Control": NAMES_CACHE } });
   }
 
   const rows = eachPublic(context.db, letterId, query);
@@ -53,5 +53,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       await rows.return(undefined);
     },
   });
-  return publicResource(stream, "text/csv; charset=utf-8", headers);
+  return publicResource(stream, "text/csv; charset=utf-8", { ...headers, "Cache-Control": NAMES_CACHE });
 }

@@ -5,7 +5,8 @@
 export const PUBLIC_CACHE = "public, max-age=0, s-maxage=30, stale-while-revalidate=60, stale-if-error=86400";
 
 /**
- * Snapshot files change when a name in them is redacted, so a copy is good for as short a time as
- * the pages; and never served stale when we are down, or a CDN could keep a withdrawn name for a day.
+ * Everything that lists names (the list, its API, CSV and feed, the snapshot files): as short-lived
+ * as the rest, and never served stale when we are down, or a CDN could keep a withdrawn name for a
+ * day. A withdrawn name is gone from a CDN within 90 seconds at most (s-maxage + stale-while-revalidate).
  */
-export const SNAPSHOT_CACHE = "public, max-age=0, s-maxage=30, stale-while-revalidate=60";
+export const NAMES_CACHE = "public, max-age=0, s-maxage=30, stale-while-revalidate=60";
