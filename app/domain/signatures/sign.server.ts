@@ -25,7 +25,9 @@ export interface SignContext {
 export type SignOutcome =
   | { kind: "created"; signatureId: string; state: "unconfirmed" | "quarantined" }
   | { kind: "existing"; signatureId: string; notified: boolean }
-  | { kind: "honeypot" };
+  | { kind: "honeypot" }
+  /** The address's earlier signature was withdrawn at that very moment; nothing was stored. */
+  | { kind: "gone" };
 
 /**
  * Stores a signature from the public form. Whatever happens here, the signer is shown the same
@@ -104,7 +106,9 @@ export async function submitSignature(
       .where("letter_id", "=", letter.letterId)
       .where("email_normalized", "=", normalized)
       .forUpdate()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Withdrawn between the insert and this read: the same page, and nothing to tell its owner.
+    if (!existing) return { kind: "gone" };
     const notified = await notifyOwner(trx, existing, letter.title);
     return { kind: "existing", signatureId: existing.id, notified };
   });
