@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { countryName } from "~/domain/signatures/countries";
-import { ROLE_LABELS, type Role } from "~/domain/signatures/states";
+import { ROLE_LABELS } from "~/domain/signatures/states";
 import type { SignatureView as ConfirmViewData } from "~/domain/signatures/view";
 
 export type ConfirmPageData =
@@ -19,7 +19,7 @@ export function SignatureSummary({ view }: { view: ConfirmViewData }) {
       <dt>Name</dt>
       <dd>{view.displayName}</dd>
       <dt>Role</dt>
-      <dd>{ROLE_LABELS[view.role as Role] ?? view.role}</dd>
+      <dd>{ROLE_LABELS[view.role]}</dd>
       <dt>Country</dt>
       <dd>{countryName(view.country)}</dd>
       {view.link ? (

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { sql, type Transaction } from "kysely";
+import { enqueueForWorker } from "../outbox/enqueue.server";
 import type { Db } from "../../../db/client";
 import type { DB } from "../../../db/schema";
 import { hashIp } from "../abuse/ip.server";
@@ -30,11 +31,7 @@ export async function requestLogin(db: Db, email: string, ctx: { ip: string; ipH
     { key: `login:ip:${hashIp(ctx.ipHashSecret, ctx.ip)}`, ...LOGIN_LIMITS.ip },
   ]);
   if (over.length > 0) return;
-  // Not enqueue(): these props are not yet the template's; the worker completes them.
-  await db
-    .insertInto("email_outbox")
-    .values({ template: "sign-in", to_address: email, props: JSON.stringify(SIGN_IN_REQUEST) })
-    .execute();
+  await enqueueForWorker(db, "sign-in", email, SIGN_IN_REQUEST);
 }
 
 export function isSignInRequest(template: string, props: unknown): boolean {

@@ -27,7 +27,7 @@ function kyselyAdapter(db: Db): Adapter {
         .where("s.id_hash", "=", sha256(sessionId))
         .executeTakeFirst();
       if (!row || row.disabled_at) return [null, null];
-      const user: DatabaseUser = { id: row.user_id, attributes: { email: row.email, role: row.role as UserRole } };
+      const user: DatabaseUser = { id: row.user_id, attributes: { email: row.email, role: row.role } };
       return [toSession(row, sessionId), user];
     },
     async getUserSessions(userId) {

@@ -41,3 +41,15 @@ export async function redactRecipient(trx: Transaction<DB> | Db, address: string
     .where("to_address", "=", address)
     .execute();
 }
+
+/**
+ * Queues an email whose props the worker completes at claim time (a sign-in email: whether the
+ * address has an account is decided there, out of the request's time). Not checked against the
+ * template's schema here, because these props are not yet the template's.
+ */
+export async function enqueueForWorker(trx: Transaction<DB> | Db, template: TemplateName, to: string, request: Record<string, unknown>): Promise<void> {
+  await trx
+    .insertInto("email_outbox")
+    .values({ template, to_address: to, props: JSON.stringify(request) })
+    .execute();
+}

@@ -59,7 +59,8 @@ type ExistingEvent = Exclude<SignatureEvent, CreatingEvent>;
 export function nextState(state: From, event: SignatureEvent): SignatureState | undefined {
   const target = (TRANSITIONS[event] as Partial<Record<From, Target>>)[state];
   if (target === undefined) return undefined;
-  return target === "same" ? (state as SignatureState) : target;
+  if (target !== "same") return target;
+  return state === NEW ? undefined : state;
 }
 
 /** The events a signature in `state` allows: what the admin pages offer as buttons. */

@@ -16,7 +16,7 @@ export async function loadSignatureView(
   if (!row) return undefined;
   return {
     id: row.id,
-    state: row.state as SignatureState,
+    state: row.state,
     email: row.email,
     view: {
       displayName: row.display_name,
