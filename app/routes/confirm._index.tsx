@@ -19,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: confirmCodeSchema });
   if (submission.status !== "success") return data({ form: submission.reply() }, { status: 400 });
-  const confirm = form.get("intent") === "confirm";
+  const confirm = submission.value.intent === "confirm";
   const outcome = await confirmWithCode(
     context.db,
     context.letter.letterId,

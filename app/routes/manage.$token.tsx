@@ -6,7 +6,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CheckboxField } from "~/components/fields";
 import { PublicSignatureFields } from "~/components/SignatureFields";
 import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
-import { manageFormSchema } from "~/domain/signatures/schema";
+import { manageActionSchema, manageFormSchema } from "~/domain/signatures/schema";
+import { firstError } from "~/utils/input";
 import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 
@@ -25,15 +26,15 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const token = params.token ?? "";
-  if (form.get("intent") === "withdraw") {
-    if (form.get("confirmWithdraw") !== "on") {
-      return data({ withdrawError: "Tick the box to confirm that you want to withdraw." } as const, { status: 400 });
+  const submission = parseWithZod(form, { schema: manageActionSchema });
+  if (submission.payload.intent === "withdraw") {
+    if (submission.status !== "success" || submission.value.intent !== "withdraw") {
+      return data({ withdrawError: firstError(submission) } as const, { status: 400 });
     }
     const outcome = await withdrawSignature(context.db, token);
     return data({ done: outcome.status } as const, { status: outcome.status === "invalid" ? 404 : 200, headers: noStore });
   }
-  const submission = parseWithZod(form, { schema: manageFormSchema });
-  if (submission.status !== "success") return data({ form: submission.reply() } as const, { status: 400 });
+  if (submission.status !== "success" || submission.value.intent !== "update") return data({ form: submission.reply() } as const, { status: 400 });
   const outcome = await updateSignature(context.db, token, submission.value);
   if (outcome.status !== "updated") return data({ done: outcome.status } as const, { status: outcome.status === "invalid" ? 404 : 410 });
   return data({ form: submission.reply(), saved: true, backToModeration: outcome.backToModeration } as const, { headers: noStore });

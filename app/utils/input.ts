@@ -13,7 +13,7 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
 }
 
 /** The first field message of a refused submission, for forms that show one line. */
-export function firstError(submission: { error?: Record<string, string[] | null> | null }): string {
+export function firstError(submission: { status?: string; error?: Record<string, string[] | null> | null }): string {
   for (const messages of Object.values(submission.error ?? {})) if (messages?.[0]) return messages[0];
   return "check the form";
 }

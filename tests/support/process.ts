@@ -25,7 +25,8 @@ export function spawnNode(script: string, env: Record<string, string>): ServerPr
   let out = "";
   let err = "";
   child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close", not "exit": the process may exit before its last log lines are read from the pipe.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   const listening = new Promise<string>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();

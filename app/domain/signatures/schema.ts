@@ -80,8 +80,19 @@ export const manageFormSchema = z.object({
 });
 export type ManageFormInput = z.output<typeof manageFormSchema>;
 
+/** The manage page's two forms: save the details, or withdraw (with the box ticked). */
+export const manageActionSchema = z.discriminatedUnion("intent", [
+  manageFormSchema.extend({ intent: z.literal("update") }),
+  z.object({
+    intent: z.literal("withdraw"),
+    confirmWithdraw: z.literal("on", { error: "Tick the box to confirm that you want to withdraw." }),
+  }),
+]);
+
 /** The code form for people who will not click links. */
 export const confirmCodeSchema = z.object({
+  /** First `find` (shows the signature, changes nothing), then `confirm`. */
+  intent: z.enum(["find", "confirm"]).catch("find"),
   email: emailSchema({ missing: "Enter the email address you signed with", invalid: "Enter a valid email address" }),
   code: z
     .string({ error: "Enter the 8-character code from the email" })

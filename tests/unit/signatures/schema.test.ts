@@ -262,7 +262,7 @@ describe("confirmCodeSchema", () => {
   it("accepts a code typed in lower case with a dash, as upper case without it", () => {
     const submission = confirmCode({ email: "jane@example.org", code: "k7m2-q9xd" });
     if (submission.status !== "success") throw new Error(`refused: ${JSON.stringify(submission.error)}`);
-    expect(submission.value).toEqual({ email: "jane@example.org", code: "K7M2Q9XD" });
+    expect(submission.value).toEqual({ intent: "find", email: "jane@example.org", code: "K7M2Q9XD" });
   });
 
   it("ignores spaces in the code", () => {
