@@ -1,15 +1,27 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
 
-/** A field's label, hint and error messages, wired for screen readers (aria-describedby, aria-invalid). */
+/** Where a field's messages go: conform's field metadata, or an id and a message for plain forms. */
+interface FieldSlot {
+  id: string;
+  errorId: string;
+  errors: string[] | undefined;
+}
+
+const slotOf = (meta: FieldMetadata<unknown>): FieldSlot => ({ id: meta.id, errorId: meta.errorId, errors: meta.errors });
+
+/**
+ * The one field markup of the site: a label, a hint and the error messages, wired for screen
+ * readers (aria-describedby, aria-invalid). conform's fields and the plain ones both render it.
+ */
 function FieldShell({
-  meta,
+  slot,
   label,
   hint,
   children,
   className = "field",
 }: {
-  meta: FieldMetadata<unknown>;
+  slot: FieldSlot;
   label: ReactNode;
   hint?: ReactNode;
   children: ReactNode;
@@ -17,26 +29,30 @@ function FieldShell({
 }) {
   return (
     <div className={className}>
-      <label htmlFor={meta.id}>{label}</label>
+      <label htmlFor={slot.id}>{label}</label>
       {hint ? (
-        <p className="field-hint" id={`${meta.id}-hint`}>
+        <p className="field-hint" id={`${slot.id}-hint`}>
           {hint}
         </p>
       ) : null}
       {children}
-      <FieldErrors meta={meta} />
+      <Messages slot={slot} />
+    </div>
+  );
+}
+
+function Messages({ slot }: { slot: FieldSlot }) {
+  return (
+    <div className="field-errors" id={slot.errorId} aria-live="polite">
+      {slot.errors?.map((error) => (
+        <p key={error}>{error}</p>
+      ))}
     </div>
   );
 }
 
 export function FieldErrors({ meta }: { meta: FieldMetadata<unknown> }) {
-  return (
-    <div className="field-errors" id={meta.errorId} aria-live="polite">
-      {meta.errors?.map((error) => (
-        <p key={error}>{error}</p>
-      ))}
-    </div>
-  );
+  return <Messages slot={slotOf(meta)} />;
 }
 
 function describedBy(meta: FieldMetadata<unknown>, hint: boolean): string | undefined {
@@ -59,7 +75,7 @@ export function TextField({
 }) {
   const props = getInputProps(meta, { type, ariaAttributes: true });
   return (
-    <FieldShell meta={meta as FieldMetadata<unknown>} label={label} hint={hint}>
+    <FieldShell slot={slotOf(meta as FieldMetadata<unknown>)} label={label} hint={hint}>
       <input {...props} key={props.key} autoComplete={autoComplete} aria-describedby={describedBy(meta as FieldMetadata<unknown>, Boolean(hint))} />
     </FieldShell>
   );
@@ -68,7 +84,7 @@ export function TextField({
 export function TextareaField({ meta, label, hint }: { meta: FieldMetadata<string | undefined>; label: ReactNode; hint?: ReactNode }) {
   const props = getTextareaProps(meta, { ariaAttributes: true });
   return (
-    <FieldShell meta={meta as FieldMetadata<unknown>} label={label} hint={hint}>
+    <FieldShell slot={slotOf(meta as FieldMetadata<unknown>)} label={label} hint={hint}>
       <textarea {...props} key={props.key} rows={3} aria-describedby={describedBy(meta as FieldMetadata<unknown>, Boolean(hint))} />
     </FieldShell>
   );
@@ -87,7 +103,7 @@ export function SelectField({
 }) {
   const props = getSelectProps(meta, { ariaAttributes: true });
   return (
-    <FieldShell meta={meta as FieldMetadata<unknown>} label={label}>
+    <FieldShell slot={slotOf(meta as FieldMetadata<unknown>)} label={label}>
       {/* A tampered form may send a field twice: show no choice rather than an array. */}
       <select
         {...props}
@@ -129,25 +145,14 @@ export function FormErrors({ errors }: { errors: string[] | undefined }) {
   );
 }
 
+const plainSlot = (id: string, error: string | null | undefined): FieldSlot => ({ id, errorId: `${id}-error`, errors: error ? [error] : undefined });
+
 /** A single input with its label and error, for the small forms that do not use conform. */
 export function PlainField({ id, label, error, ...input }: { id: string; label: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <PlainShell id={id} label={label} error={error}>
+    <FieldShell slot={plainSlot(id, error)} label={label}>
       <input id={id} name={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`} />
-    </PlainShell>
-  );
-}
-
-/** Label, control and message for fields outside conform. */
-function PlainShell({ id, label, error, children }: { id: string; label: ReactNode; error?: string | null; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-      <div className="field-errors" id={`${id}-error`} aria-live="polite">
-        {error ? <p>{error}</p> : null}
-      </div>
-    </div>
+    </FieldShell>
   );
 }
 
@@ -168,7 +173,7 @@ export function PlainSelect({
   all?: string;
 }) {
   return (
-    <PlainShell id={id} label={label} error={error}>
+    <FieldShell slot={plainSlot(id, error)} label={label}>
       <select id={id} name={id} defaultValue={value ?? ""} aria-invalid={error ? true : undefined} aria-describedby={`${id}-error`}>
         {all ? <option value="">{all}</option> : null}
         {options.map(([optionValue, optionLabel]) => (
@@ -177,6 +182,6 @@ export function PlainSelect({
           </option>
         ))}
       </select>
-    </PlainShell>
+    </FieldShell>
   );
 }
