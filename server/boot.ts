@@ -45,14 +45,21 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
+    // Exit once the last lines are written: stdout may be a pipe that is full (a busy reader), and
+    // process.exit() would drop what pino still holds. At most a second is given to the reader.
+    const exitAfterFlush = (code: number) => {
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 1000).unref();
+      log.flush(() => process.exit(code));
+    };
     stop().then(
       () => {
         log.info("stopped");
-        process.exit(0);
+        exitAfterFlush(0);
       },
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
-        process.exit(1);
+        exitAfterFlush(1);
       },
     );
   };
