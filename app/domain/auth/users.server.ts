@@ -54,6 +54,36 @@ async function lockAdmins(trx: Transaction<DB>): Promise<void> {
 }
 
 /**
+ * Creates the account with `role`, or gives an existing one `role` and re-enables it, with one audit
+ * row: `created` names a new or re-enabled account's action, a role change on an active one is
+ * `role_change`. The caller decided that the change is allowed.
+ */
+async function saveAccount(
+  trx: Transaction<DB>,
+  existing: Account | undefined,
+  email: string,
+  role: UserRole,
+  actor: string,
+  created: "user_add" | "user_invite" | "user_enable",
+): Promise<string> {
+  if (!existing) {
+    const { id } = await trx.insertInto("users").values({ email, role }).returning("id").executeTakeFirstOrThrow();
+    await recordAudit(trx, { actor, action: created, subjectType: "user", subjectId: id, after: role });
+    return id;
+  }
+  await trx.updateTable("users").set({ role, disabled_at: null }).where("id", "=", existing.id).execute();
+  await recordAudit(trx, {
+    actor,
+    action: existing.disabled ? created : "role_change",
+    subjectType: "user",
+    subjectId: existing.id,
+    before: existing.disabled ? "disabled" : existing.role,
+    after: role,
+  });
+  return existing.id;
+}
+
+/**
  * `npm run user -- add`: creates the account, or gives an existing one exactly `role` (re-enabled)
  * — except that the last admin is never demoted. Audited as `cli`.
  */
@@ -61,22 +91,10 @@ export async function addUser(db: Db, email: string, role: UserRole, actor: Acco
   return db.transaction().execute(async (trx) => {
     await lockAdmins(trx);
     const existing = await lockByEmail(trx, email);
-    if (!existing) {
-      const { id } = await trx.insertInto("users").values({ email, role }).returning("id").executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: actorName(actor), action: "user_add", subjectType: "user", subjectId: id, after: role });
-      return { id, created: true };
-    }
+    if (!existing) return { id: await saveAccount(trx, undefined, email, role, actorName(actor), "user_add"), created: true };
     if (existing.role === role && !existing.disabled) return { id: existing.id, created: false };
     if (existing.role !== role) await keepAnAdmin(trx, existing);
-    await trx.updateTable("users").set({ role, disabled_at: null }).where("id", "=", existing.id).execute();
-    await recordAudit(trx, {
-      actor: actorName(actor),
-      action: existing.disabled ? "user_enable" : "role_change",
-      subjectType: "user",
-      subjectId: existing.id,
-      before: existing.disabled ? "disabled" : existing.role,
-      after: role,
-    });
+    await saveAccount(trx, existing, email, role, actorName(actor), "user_enable");
     return { id: existing.id, created: false };
   });
 }
@@ -90,22 +108,10 @@ export type InviteResult = { outcome: "created" | "changed" | "unchanged"; id: s
 export async function inviteUser(db: Db, actorId: string, email: string, role: UserRole): Promise<InviteResult> {
   return db.transaction().execute(async (trx) => {
     const existing = await lockByEmail(trx, email);
-    if (!existing) {
-      const { id } = await trx.insertInto("users").values({ email, role }).returning("id").executeTakeFirstOrThrow();
-      await recordAudit(trx, { actor: actorName(actorId), action: "user_invite", subjectType: "user", subjectId: id, after: role });
-      return { outcome: "created", id, role };
-    }
+    if (!existing) return { outcome: "created", id: await saveAccount(trx, undefined, email, role, actorName(actorId), "user_invite"), role };
     const next = RANK[role] > RANK[existing.role] ? role : existing.role;
     if (next === existing.role && !existing.disabled) return { outcome: "unchanged", id: existing.id, role: existing.role };
-    await trx.updateTable("users").set({ role: next, disabled_at: null }).where("id", "=", existing.id).execute();
-    await recordAudit(trx, {
-      actor: actorName(actorId),
-      action: existing.disabled ? "user_invite" : "role_change",
-      subjectType: "user",
-      subjectId: existing.id,
-      before: existing.disabled ? "disabled" : existing.role,
-      after: next,
-    });
+    await saveAccount(trx, existing, email, next, actorName(actorId), "user_invite");
     return { outcome: "changed", id: existing.id, role: next };
   });
 }
