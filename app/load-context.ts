@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import type { TxtResolver } from "./domain/labels/dns.server";
 import type { LetterVersion } from "./domain/letter/letter.server";
 import type { Env } from "./utils/env.server";
 import type { Logger } from "./utils/logger.server";
@@ -10,6 +11,8 @@ export interface CountersignContext {
   log: Logger;
   /** The letter version in force, registered once at start (server/main.ts); loaders and actions pass it to the domain. */
   letter: LetterVersion;
+  /** TXT lookups for a label's DNS proof. */
+  resolveTxt: TxtResolver;
   /** The client's IP, taken from X-Forwarded-For only through TRUSTED_PROXIES. Never log it. */
   clientIp: string;
   /** The CSP nonce for this response's inline scripts. */

@@ -74,12 +74,33 @@ export interface EmailSuppressions {
   created_at: Generated<Timestamp>;
 }
 
+export interface LabelJoins {
+  id: Generated<string>;
+  label_name: string;
+  website: string;
+  domain: string;
+  rep_name: string;
+  email: string | null;
+  token_hash: string;
+  code_hash: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  user_id: string | null;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Labels {
   id: Generated<string>;
   name: string;
   domain: string;
   domain_verified_at: Timestamp | null;
   created_at: Generated<Timestamp>;
+  website: string | null;
+  dns_token: string | null;
+  dns_verified_at: Timestamp | null;
+  merged_into: string | null;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface LetterVersions {
@@ -189,7 +210,7 @@ export interface RateLimiterSlots {
 export interface SignatureTokens {
   id: Generated<string>;
   signature_id: string;
-  purpose: "confirm" | "manage";
+  purpose: "confirm" | "manage" | "roster";
   token_hash: string;
   code_hash: string | null;
   expires_at: Timestamp;
@@ -234,6 +255,10 @@ export interface Signatures {
   label_id: string | null;
   search_key: Generated<string>;
   public_id: Generated<string>;
+  artist_email: string | null;
+  artist_email_normalized: string | null;
+  reminded_at: Timestamp | null;
+  merged_into: string | null;
 }
 
 export interface Users {
@@ -242,6 +267,8 @@ export interface Users {
   role: "admin" | "moderator" | "label_rep";
   created_at: Generated<Timestamp>;
   disabled_at: Timestamp | null;
+  label_id: string | null;
+  name: string | null;
 }
 
 export interface WebhookEvents {
@@ -258,6 +285,7 @@ export interface DB {
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;
   email_suppressions: EmailSuppressions;
+  label_joins: LabelJoins;
   labels: Labels;
   letter_versions: LetterVersions;
   letters: Letters;

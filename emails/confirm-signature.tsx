@@ -1,4 +1,5 @@
-import { Button, Heading, Text } from "react-email";
+import { Heading, Text } from "react-email";
+import { LinkAndCode } from "./_components/code";
 import { z } from "zod";
 import { EmailLayout, styles } from "./_components/layout";
 
@@ -16,8 +17,6 @@ export type ConfirmSignatureProps = z.infer<typeof schema>;
 
 export const subject = (p: ConfirmSignatureProps) => `Confirm your signature: ${p.letterTitle}`;
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
 export default function ConfirmSignature(props: ConfirmSignatureProps) {
   const link = `${props.appUrl}/confirm/${props.token}`;
   return (
@@ -30,12 +29,7 @@ export default function ConfirmSignature(props: ConfirmSignatureProps) {
       <Text style={styles.text}>
         {`Thank you for signing “${props.letterTitle}”. Your name is not counted until you confirm it, and moderators check every name before it is shown.`}
       </Text>
-      <Button href={link} style={styles.button}>
-        Review and confirm
-      </Button>
-      <Text style={styles.text}>Or open the confirmation page and enter this code:</Text>
-      <Text style={styles.code}>{props.code}</Text>
-      <Text style={styles.text}>{`The link and the code work until ${dateFormat.format(new Date(props.expiresAt))}.`}</Text>
+      <LinkAndCode href={link} code={props.code} expiresAt={props.expiresAt} />
     </EmailLayout>
   );
 }

@@ -1,7 +1,10 @@
 import type { ComponentType } from "react";
 import type { z } from "zod";
 import ConfirmSignature, * as confirmSignature from "./confirm-signature";
+import LabelJoin, * as labelJoin from "./label-join";
 import QueueDigest, * as queueDigest from "./queue-digest";
+import RosterNotice, * as rosterNotice from "./roster-notice";
+import RosterWithdrawn, * as rosterWithdrawn from "./roster-withdrawn";
 import SignIn, * as signIn from "./sign-in";
 import SignatureConfirmed, * as signatureConfirmed from "./signature-confirmed";
 import SignedAgain, * as signedAgain from "./signed-again";
@@ -22,7 +25,10 @@ function template<S extends z.ZodType>(
 /** Every email Countersign sends, by the name the outbox stores. */
 export const templates = {
   "confirm-signature": template(confirmSignature, ConfirmSignature),
+  "label-join": template(labelJoin, LabelJoin),
   "queue-digest": template(queueDigest, QueueDigest),
+  "roster-notice": template(rosterNotice, RosterNotice),
+  "roster-withdrawn": template(rosterWithdrawn, RosterWithdrawn),
   "sign-in": template(signIn, SignIn),
   "signature-confirmed": template(signatureConfirmed, SignatureConfirmed),
   "signed-again": template(signedAgain, SignedAgain),

@@ -11,9 +11,10 @@ import { CORS_HEADERS } from "../app/utils/public-http.server";
 import "../app/load-context";
 import type { Env } from "../app/utils/env.server";
 import { safePath, type Logger } from "../app/utils/logger.server";
-import { MAX_BODY_BYTES } from "../app/utils/request.server";
+import { MAX_BODY_BYTES, MAX_ROSTER_BODY_BYTES } from "../app/utils/request.server";
+import { systemTxtResolver, type TxtResolver } from "../app/domain/labels/dns.server";
 import { conditionalGet } from "./conditional";
-import { WEBHOOK_PATH, badAddress, errorAnswer, isAdminPath, methodAndTarget, privateAnswers, readBody, remixHandler } from "./edge";
+import { LABEL_PATH, WEBHOOK_PATH, badAddress, errorAnswer, isAdminPath, methodAndTarget, privateAnswers, readBody, remixHandler } from "./edge";
 
 export interface AppDeps {
   build: ServerBuild;
@@ -26,6 +27,8 @@ export interface AppDeps {
   root?: string;
   /** How long a request body may take to arrive after its headers (default 10 s). */
   bodyTimeoutMs?: number;
+  /** TXT lookups for a label's DNS proof (default: node's resolver; tests inject their own). */
+  resolveTxt?: TxtResolver;
 }
 
 export interface CountersignApp {
@@ -101,7 +104,16 @@ export function originCheck() {
   };
 }
 
-export function createApp({ build, database, env, log, letter, root = process.cwd(), bodyTimeoutMs = 10_000 }: AppDeps): CountersignApp {
+export function createApp({
+  build,
+  database,
+  env,
+  log,
+  letter,
+  root = process.cwd(),
+  bodyTimeoutMs = 10_000,
+  resolveTxt = systemTxtResolver(),
+}: AppDeps): CountersignApp {
   let draining = false;
   const app = express();
   app.disable("x-powered-by");
@@ -127,7 +139,8 @@ export function createApp({ build, database, env, log, letter, root = process.cw
   app.use(securityHeaders(env));
   app.use(privateAnswers());
   app.use(methodAndTarget());
-  app.use(readBody({ maxBytes: MAX_BODY_BYTES, timeoutMs: bodyTimeoutMs }));
+  // A label's roster upload (up to 1 MB of CSV, posted as a file or as pasted text) is the one larger form.
+  app.use(readBody({ maxBytes: MAX_BODY_BYTES, timeoutMs: bodyTimeoutMs, larger: { path: LABEL_PATH, maxBytes: MAX_ROSTER_BODY_BYTES } }));
   app.use(originCheck());
   app.use(badAddress());
   app.use(compression());
@@ -161,6 +174,7 @@ export function createApp({ build, database, env, log, letter, root = process.cw
       env,
       log,
       letter,
+      resolveTxt,
       clientIp: req.ip ?? req.socket.remoteAddress ?? "",
       nonce: String(res.locals.nonce),
     })),

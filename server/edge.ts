@@ -10,6 +10,8 @@ import { safePath, type Logger } from "../app/utils/logger.server";
 
 /** The one route that takes requests from elsewhere (signed by Resend instead of Origin-checked). */
 export const WEBHOOK_PATH = "/webhooks/resend";
+/** The label rep's dashboard, whose roster upload is the one form larger than MAX_BODY_BYTES. */
+export const LABEL_PATH = "/label";
 
 /** Where a path with broken percent-escapes is shown (a page that says so, status 400). */
 export const BAD_ADDRESS_PATH = "/bad-address";
@@ -124,8 +126,9 @@ function refuseAndClose(req: Request, res: Response, status: number, message: st
  * `Connection: close` and closed cleanly. A route's own, lower limit answers 413 from Remix after
  * the body was read; that answer closes the connection too.
  */
-export function readBody({ maxBytes, timeoutMs }: { maxBytes: number; timeoutMs: number }) {
+export function readBody({ maxBytes: defaultMax, timeoutMs, larger }: { maxBytes: number; timeoutMs: number; larger?: { path: string; maxBytes: number } }) {
   return (req: Request, res: Response, next: NextFunction) => {
+    const maxBytes = larger && req.path === larger.path && req.method === "POST" ? larger.maxBytes : defaultMax;
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
       if (args[0] === 413) res.setHeader("Connection", "close");

@@ -6,6 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../app/domain/letter/letter.server";
 import { pruneRateLimits } from "../app/domain/abuse/rate-limit.server";
 import { sendQueueDigest } from "../app/domain/moderation/digest.server";
+import { sendRosterReminders } from "../app/domain/labels/roster.server";
 import { publicListTick } from "../app/domain/public-list/maintenance.server";
 import { refreshRollup } from "../app/domain/public-list/rollup.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
@@ -28,6 +29,11 @@ const maintenance = setInterval(() => {
   sendQueueDigest(database.db, env.MODERATION_DIGEST_HOURS).then(
     (sent) => sent > 0 && log.info({ emails: sent }, "moderation digest queued"),
     (error: unknown) => log.error({ err: error }, "moderation digest failed"),
+  );
+  // The one reminder to listed artists who have not answered in 7 days (rows claimed with SKIP LOCKED).
+  sendRosterReminders(database.db).then(
+    (sent) => sent > 0 && log.info({ emails: sent }, "roster reminders queued"),
+    (error: unknown) => log.error({ err: error }, "roster reminders failed"),
   );
 }, 600_000);
 maintenance.unref();

@@ -9,6 +9,7 @@ export function AdminNav({ email, role, counts }: { email: string; role: string;
       <Link to="/admin?state=rejected">Rejected{counts ? ` (${counts.rejected ?? 0})` : ""}</Link>
       <Link to="/admin/trending">Trending</Link>
       <Link to="/admin/bulk">Bulk</Link>
+      <Link to="/admin/labels">Labels</Link>
       {role === "admin" ? <Link to="/admin/notable">Notable names</Link> : null}
       {role === "admin" ? <Link to="/admin/moderators">Moderators</Link> : null}
       {role === "admin" ? <Link to="/admin/snapshots">Snapshots</Link> : null}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { BADGES, EARNABLE_BADGE_IDS, type BadgeId } from "~/domain/public-list/badges";
+import { BADGES, BADGE_IDS, type BadgeId } from "~/domain/public-list/badges";
 
 const number = (n: number) => n.toLocaleString("en-GB");
 const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
@@ -159,7 +159,7 @@ export function Badges({ badges, label }: { badges: BadgeId[]; label: string | n
 export function BadgeGlossary() {
   return (
     <dl className="badge-glossary">
-      {EARNABLE_BADGE_IDS.map((id) => (
+      {BADGE_IDS.map((id) => (
         <div key={id}>
           <dt>
             <span className={`badge badge-${id}`}>{BADGES[id].label}</span>

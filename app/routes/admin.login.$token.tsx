@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loginTokenIsValid, signInWithToken } from "~/domain/auth/login.server";
-import { startSession } from "~/utils/session.server";
+import { landingFor, startSession } from "~/utils/session.server";
 import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 
@@ -22,7 +22,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const userId = await signInWithToken(context.db, params.token ?? "");
   if (!userId) return data({ valid: false }, { status: 410, headers: noStore });
   const cookie = await startSession(context, userId);
-  return redirect("/admin", { headers: { "Set-Cookie": cookie } });
+  return redirect(await landingFor(context, userId, "/admin"), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function SignInWithLink() {
@@ -39,7 +39,7 @@ export default function SignInWithLink() {
   }
   return (
     <section className="page">
-      <h1>Sign in to moderate</h1>
+      <h1>Sign in</h1>
       <Form method="post" className="form">
         <button type="submit" className="button">
           Sign in

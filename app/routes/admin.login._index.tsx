@@ -4,7 +4,7 @@ import { Form, useActionData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { PlainField } from "~/components/fields";
 import { requestLogin, signInWithCode } from "~/domain/auth/login.server";
-import { currentUser, startSession } from "~/utils/session.server";
+import { currentUser, landingFor, startSession } from "~/utils/session.server";
 import { readForm } from "~/utils/request.server";
 import { safeRedirect } from "~/utils/redirect";
 
@@ -13,7 +13,8 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Countersign modera
 const emailSchema = z.string().trim().max(254).pipe(z.email());
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (await currentUser(request, context)) throw redirect("/admin");
+  const user = await currentUser(request, context);
+  if (user) throw redirect(await landingFor(context, user.id, "/admin"));
   return null;
 }
 
@@ -29,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const userId = /^\d{6}$/.test(code) ? await signInWithCode(context.db, email.data, code, ctx) : undefined;
     if (!userId) return data({ step: "code", email: email.data, error: "That code is not valid (or has expired)" } as const, { status: 400 });
     const cookie = await startSession(context, userId);
-    return redirect(next, { headers: { "Set-Cookie": cookie } });
+    return redirect(await landingFor(context, userId, next), { headers: { "Set-Cookie": cookie } });
   }
   await requestLogin(context.db, email.data, ctx);
   // The same answer whether or not the address has an account.
@@ -44,7 +45,10 @@ export default function AdminLogin() {
     return (
       <section className="page">
         <h1>Check your inbox</h1>
-        <p>If {result.email} has a moderator account, we have sent it a sign-in link and a 6-digit code. Both work once, for 15 minutes.</p>
+        <p>
+          If {result.email} has a moderator’s or a label representative’s account, we have sent it a sign-in link and a 6-digit code. Both work once, for 15
+          minutes.
+        </p>
         <Form method="post" className="form">
           <input type="hidden" name="email" value={result.email} />
           <input type="hidden" name="intent" value="code" />
@@ -59,7 +63,8 @@ export default function AdminLogin() {
   }
   return (
     <section className="page">
-      <h1>Sign in to moderate</h1>
+      <h1>Sign in</h1>
+      <p>For moderators, and for representatives of a label that has joined.</p>
       <Form method="post" className="form">
         <PlainField id="email" type="email" label="Email" autoComplete="email" error={result?.error} />
         <input type="hidden" name="next" value={next} />

@@ -32,6 +32,12 @@ export const MAX_FORM_BYTES = 16 * 1024;
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /**
+ * The rep's dashboard takes a roster of up to 1 MB, as a file or pasted (percent-encoded, so up to
+ * three times larger): the route says "larger than 1 MB" next to the field for anything between.
+ */
+export const MAX_ROSTER_BODY_BYTES = 6 * 1024 * 1024;
+
+/**
  * Reads a posted HTML form, refusing what no form of ours sends with a 4xx thrown as a Response
  * (shown by the error boundary): a body over `maxBytes` (413), another content type such as JSON
  * (415), bytes that are not UTF-8 (400). Nothing is written before this returns.
@@ -55,4 +61,20 @@ export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Pro
     if (value.includes("\uFFFD")) throw new Response("The form contained characters that are not valid UTF-8.", { status: 400 });
   }
   return form;
+}
+
+/**
+ * Reads a posted form that may carry a file (multipart/form-data) or not (urlencoded), under
+ * `maxBytes`, with the same refusals as readForm; a multipart body that does not parse is a 400.
+ */
+export async function readFormWithFiles(request: Request, maxBytes: number): Promise<FormData | URLSearchParams> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (contentType.split(";", 1)[0]!.trim().toLowerCase() !== "multipart/form-data") return readForm(request, maxBytes);
+  const bytes = await readBodyBytes(request, maxBytes);
+  if (bytes === undefined) throw new Response("The form was larger than any form on this site.", { status: 413 });
+  try {
+    return await new Request("http://form.invalid/", { method: "POST", headers: { "content-type": contentType }, body: Buffer.from(bytes) }).formData();
+  } catch {
+    throw new Response("The form could not be read: send it again from its page.", { status: 400 });
+  }
 }

@@ -2,7 +2,8 @@ import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { closeSession, openSession, userOfSession } from "~/domain/auth/session.server";
 import type { AuthUser } from "~/domain/auth/lucia.server";
-import type { UserRole } from "~/domain/auth/roles";
+import { USER_ROLES, type UserRole } from "~/domain/auth/roles";
+import { repOf, type Rep } from "~/domain/labels/labels.server";
 import { readCookie } from "./cookies";
 
 /**
@@ -39,8 +40,26 @@ export async function currentUser(request: Request, context: AppLoadContext): Pr
 export async function requireRole(request: Request, context: AppLoadContext, roles: readonly UserRole[]): Promise<AuthUser> {
   const user = await currentUser(request, context);
   if (!user) throw redirect(`/admin/login?next=${encodeURIComponent(new URL(request.url).pathname)}`);
-  if (!roles.includes(user.role)) throw new Response("Your account does not have access to this page.", { status: 403 });
+  if (!roles.includes(user.role)) {
+    const hint = user.role === USER_ROLES.labelRep ? " Your label's page is /label." : "";
+    throw new Response(`Your account does not have access to this page.${hint}`, { status: 403 });
+  }
   return user;
+}
+
+/** Every /label loader and action starts here: the signed-in rep and the one label it may touch. */
+export async function requireRep(request: Request, context: AppLoadContext): Promise<Rep> {
+  const user = await currentUser(request, context);
+  if (!user) throw redirect(`/admin/login?next=${encodeURIComponent(new URL(request.url).pathname)}`);
+  const rep = user.role === USER_ROLES.labelRep ? await repOf(context.db, user.id) : undefined;
+  if (!rep) throw new Response("This page is for a label's representatives. Join as a label at /labels/join.", { status: 403 });
+  return rep;
+}
+
+/** Where a user lands after signing in: a label rep on its label's page, staff where they asked (`next`). */
+export async function landingFor(context: AppLoadContext, userId: string, next: string): Promise<string> {
+  const user = await context.db.selectFrom("users").select("role").where("id", "=", userId).executeTakeFirst();
+  return user?.role === USER_ROLES.labelRep ? "/label" : next;
 }
 
 /** Creates a session and returns the Set-Cookie header that carries it. */

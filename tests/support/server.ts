@@ -18,7 +18,11 @@ export interface TestServer {
 }
 
 /** The real app (built by `npm test` before vitest starts) on a free port, over the given database. */
-export async function startTestServer(database: Database, env: Record<string, string> = {}, options: Pick<AppDeps, "bodyTimeoutMs"> = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: Database,
+  env: Record<string, string> = {},
+  options: Pick<AppDeps, "bodyTimeoutMs" | "resolveTxt"> = {},
+): Promise<TestServer> {
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

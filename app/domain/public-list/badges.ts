@@ -9,22 +9,26 @@ export const BADGES = {
     label: "Email confirmed",
     explanation: "The artist opened a link sent to the address they gave, and a moderator approved the name.",
   },
-  // The three label marks are earned through the labels work (issue 11), which no one can use yet:
-  // they are not explained on /press until a label can join.
   label_domain_confirmed: {
-    earnable: false,
     label: "Label domain confirmed",
-    explanation: "Someone who controls an address at the label's own web domain signed for it.",
+    explanation: "Someone who confirmed an address at the label's own web domain (not a free or disposable mailbox) signed for it.",
+  },
+  label_dns_confirmed: {
+    label: "DNS confirmed",
+    explanation: "The label also published a record we gave it in its domain's DNS, which only the domain's owner can do.",
   },
   via_label: {
-    earnable: false,
     label: "Via label",
-    explanation: "Listed by a label with a confirmed domain, at the artist's request; the artist was told and can withdraw.",
+    explanation:
+      "Listed by a label with a confirmed domain, which says the artist asked to be included. Where the label gave the artist's address, the artist was told and can withdraw.",
   },
   artist_confirmed: {
-    earnable: false,
     label: "Confirmed by the artist",
-    explanation: "An artist listed by a label also confirmed it themselves, by email.",
+    explanation: "The artist listed by a label confirmed the entry themselves, from the email we sent them.",
+  },
+  artist_not_confirmed: {
+    label: "Not confirmed by the artist",
+    explanation: "Listed by a label; the artist has not confirmed the entry themselves (the label gave no address, or the artist has not answered).",
   },
   identity_checked: {
     label: "Identity checked",
@@ -33,8 +37,6 @@ export const BADGES = {
 } as const;
 export type BadgeId = keyof typeof BADGES;
 export const BADGE_IDS = Object.keys(BADGES) as BadgeId[];
-/** The marks a name can earn today: the only ones /press explains. */
-export const EARNABLE_BADGE_IDS = BADGE_IDS.filter((id) => !("earnable" in BADGES[id]));
 
 /** The columns a badge is decided from: public facts only. */
 export interface BadgeFacts {
@@ -42,6 +44,7 @@ export interface BadgeFacts {
   confirmed: boolean;
   labelName: string | null;
   labelDomainVerified: boolean;
+  labelDnsVerified: boolean;
   identityChecked: boolean;
 }
 
@@ -49,8 +52,10 @@ export function badgesFor(facts: BadgeFacts): BadgeId[] {
   const badges: BadgeId[] = [];
   if (facts.kind === "artist" && facts.confirmed) badges.push("email_confirmed");
   if (facts.kind === "label" && facts.labelDomainVerified) badges.push("label_domain_confirmed");
-  if (facts.kind === "roster" && facts.labelName) badges.push("via_label");
-  if (facts.kind === "roster" && facts.confirmed) badges.push("artist_confirmed");
+  if (facts.kind === "label" && facts.labelDnsVerified) badges.push("label_dns_confirmed");
+  // An artist who signed themselves and was also listed by a label is shown once, noting the label.
+  if (facts.kind !== "label" && facts.labelName) badges.push("via_label");
+  if (facts.kind === "roster") badges.push(facts.confirmed ? "artist_confirmed" : "artist_not_confirmed");
   if (facts.identityChecked) badges.push("identity_checked");
   return badges;
 }

@@ -111,6 +111,7 @@ async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, 
         sql<string>`to_char(s.approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as("approved_at"),
         "l.name as label_name",
         "l.domain_verified_at",
+        "l.dns_verified_at",
         sql<string[]>`array[${sql.join(KEY_TEXT[sort](q))}]`.as("cursor_keys"),
       ])
       .where("s.letter_id", "=", letterId)
@@ -159,6 +160,7 @@ async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, 
       confirmed: row.confirmed_at !== null,
       labelName: row.label_name,
       labelDomainVerified: row.domain_verified_at !== null,
+      labelDnsVerified: row.dns_verified_at !== null,
       identityChecked: row.identity_check !== null,
     }),
   }));

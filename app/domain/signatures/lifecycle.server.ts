@@ -26,6 +26,10 @@ export const TRANSITIONS = {
   sign: { [NEW]: unconfirmed },
   /** The public form over a rate limit: held silently, no email (decision 008). */
   quarantine: { [NEW]: quarantined },
+  /** A label rep lists a roster artist: the rep's address is proven, so it waits for a moderator. */
+  list: { [NEW]: pending },
+  /** A label rep signs for the label. */
+  sign_as_label: { [NEW]: pending },
   /** The email link's POST, or the code. */
   confirm: { [unconfirmed]: pending },
   // Only a confirmed address can be approved: a quarantined signature is released first.
@@ -43,6 +47,16 @@ export const TRANSITIONS = {
   amend: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same" },
   /** The signer takes it back: off every public output, private fields erased, whatever a moderator decided. */
   withdraw: { [unconfirmed]: withdrawn, [pending]: withdrawn, [approved]: withdrawn, [rejected]: withdrawn, [quarantined]: withdrawn },
+  /** The rep takes its own roster entry or label signature back. */
+  remove: { [pending]: withdrawn, [approved]: withdrawn, [rejected]: withdrawn },
+  /** The listed artist confirmed the roster entry from the email they were sent. */
+  artist_confirm: { [pending]: "same", [approved]: "same", [rejected]: "same" },
+  /** The one reminder to a listed artist who has not answered. */
+  remind: { [pending]: "same", [approved]: "same" },
+  /** A roster entry whose artist signed themselves: shown once, as their own signature (which notes the label). */
+  merge: { [pending]: withdrawn, [approved]: withdrawn, [rejected]: withdrawn },
+  /** The label that also listed an artist, noted on the artist's own signature. */
+  note_label: { [pending]: "same", [approved]: "same" },
   mark_notable: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
   unmark_notable: { [unconfirmed]: "same", [pending]: "same", [approved]: "same", [rejected]: "same", [quarantined]: "same" },
   /** A moderator records how a notable name was checked out of band. */
@@ -52,8 +66,9 @@ export const TRANSITIONS = {
 export type SignatureEvent = keyof typeof TRANSITIONS;
 export const SIGNATURE_EVENTS = Object.keys(TRANSITIONS) as SignatureEvent[];
 /** Events that create the row. */
-type CreatingEvent = "sign" | "quarantine";
-type ExistingEvent = Exclude<SignatureEvent, CreatingEvent>;
+export const CREATING_EVENTS = ["sign", "quarantine", "list", "sign_as_label"] as const satisfies SignatureEvent[];
+type CreatingEvent = (typeof CREATING_EVENTS)[number];
+export type ExistingEvent = Exclude<SignatureEvent, CreatingEvent>;
 
 /** Where `event` leads from `state`, or undefined when the table refuses it. */
 export function nextState(state: From, event: SignatureEvent): SignatureState | undefined {
@@ -122,6 +137,10 @@ export interface TransitionOptions {
   identityCheck?: string;
   /** Written to the audit log as `bulk_<event>`. */
   bulk?: boolean;
+  /** For merge: the artist's own signature the roster entry is shown as. */
+  mergeInto?: string;
+  /** For note_label. */
+  labelId?: string;
 }
 
 export interface Transitioned {
@@ -146,6 +165,11 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
       "s.display_name",
       "s.is_notable",
       "s.identity_check",
+      "s.kind",
+      "s.label_id",
+      "s.email_normalized",
+      "s.artist_email",
+      "v.letter_id",
       "v.title",
       sql<string>`s.updated_at::text`.as("version"),
       eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key")).as("on_notable_list"),
@@ -197,7 +221,18 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
       Object.assign(set, opts.fields ?? {});
       break;
     case "withdraw":
-      Object.assign(set, { withdrawn_at: now, email: null, email_normalized: null, email_domain: null, private_name: null, ip_hash: null });
+    case "remove":
+    case "merge":
+      Object.assign(set, ERASED, { withdrawn_at: now, is_featured: false }, event === "merge" ? { merged_into: opts.mergeInto ?? null } : {});
+      break;
+    case "artist_confirm":
+      set.confirmed_at = now;
+      break;
+    case "remind":
+      set.reminded_at = now;
+      break;
+    case "note_label":
+      set.label_id = opts.labelId ?? null;
       break;
     case "mark_notable":
     case "unmark_notable":
@@ -224,12 +259,93 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
     await enqueue(trx, "signature-confirmed", row.email, { displayName: row.display_name, letterTitle: row.title, manageToken });
   }
   if (event === "release" && row.email) await sendConfirmation(trx, { id: row.id, email: row.email, displayName: row.display_name, letterTitle: row.title });
-  if (event === "withdraw") {
-    // The address also sits on emails sent to it: keep the records, drop the address and contents.
+  if (to === withdrawn) {
+    // The addresses also sit on emails sent to them: keep the records, drop the address and contents.
     if (row.email) await redactRecipient(trx, row.email, "signature withdrawn");
+    if (row.artist_email) await redactRecipient(trx, row.artist_email, "roster entry withdrawn");
     await trx.updateTable("signature_tokens").set({ revoked_at: now }).where("signature_id", "=", row.id).where("revoked_at", "is", null).execute();
+    // The artist took their name off a label's roster: the label is told (a rep removing it knows).
+    if (event === "withdraw" && row.kind === "roster" && row.label_id) {
+      for (const rep of await labelReps(trx, row.label_id)) {
+        await enqueue(trx, "roster-withdrawn", rep.email, { artistName: row.display_name, labelName: rep.label_name, letterTitle: row.title });
+      }
+    }
   }
+  if (event === "remind" && row.artist_email && row.label_id) await sendRosterNotice(trx, row.id, row.artist_email, row.label_id, true);
+  if (event === "approve" && row.kind === "artist" && row.email_normalized) await mergeRosterEntries(trx, row.id, row.letter_id, row.email_normalized);
   return { id: row.id, before: row.state, state: to };
+}
+
+/** What withdrawal erases: every private field, the roster artist's address too. */
+const ERASED = {
+  email: null,
+  email_normalized: null,
+  email_domain: null,
+  private_name: null,
+  ip_hash: null,
+  artist_email: null,
+  artist_email_normalized: null,
+} satisfies Updateable<Signatures>;
+
+/** The active reps of a label, who are told what happens to its roster. */
+async function labelReps(trx: Db, labelId: string) {
+  return trx
+    .selectFrom("users as u")
+    .innerJoin("labels as l", "l.id", "u.label_id")
+    .select(["u.email", "l.name as label_name"])
+    .where("u.label_id", "=", labelId)
+    .where("u.disabled_at", "is", null)
+    .execute();
+}
+
+/**
+ * An artist's own signature was approved: the roster entries that named the same address are shown
+ * as it instead (once), and it notes the first label that listed the artist.
+ */
+async function mergeRosterEntries(trx: Db, signatureId: string, letterId: number, emailNormalized: string): Promise<void> {
+  const entries = await trx
+    .selectFrom("signatures")
+    .select(["id", "label_id"])
+    .where("letter_id", "=", letterId)
+    .where("kind", "=", "roster")
+    .where("artist_email_normalized", "=", emailNormalized)
+    .where("state", "in", [pending, approved, rejected])
+    .orderBy("id")
+    .execute();
+  for (const entry of entries) {
+    await transition(trx, entry.id, "merge", "system", { mergeInto: signatureId, reason: `the artist's own signature ${signatureId} was approved` });
+  }
+  const labelId = entries.find((e) => e.label_id)?.label_id;
+  if (labelId) await transition(trx, signatureId, "note_label", "system", { labelId });
+}
+
+/** Tells a listed artist about the entry, with a link to confirm or withdraw it (once more as the reminder). */
+async function sendRosterNotice(trx: Db, signatureId: string, artistEmail: string, labelId: string, reminder: boolean): Promise<void> {
+  const row = await trx
+    .selectFrom("signatures as s")
+    .innerJoin("labels as l", "l.id", "s.label_id")
+    .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
+    .select(["s.display_name", "l.name as label_name", "l.domain", "v.title"])
+    .where("s.id", "=", signatureId)
+    .where("l.id", "=", labelId)
+    .executeTakeFirstOrThrow();
+  // One working link at a time: the reminder's replaces the first.
+  await trx
+    .updateTable("signature_tokens")
+    .set({ revoked_at: new Date() })
+    .where("signature_id", "=", signatureId)
+    .where("purpose", "=", "roster")
+    .where("revoked_at", "is", null)
+    .execute();
+  const { token } = await issueToken(trx, signatureId, "roster");
+  await enqueue(trx, "roster-notice", artistEmail, {
+    artistName: row.display_name,
+    labelName: row.label_name,
+    labelDomain: row.domain,
+    letterTitle: row.title,
+    token,
+    reminder,
+  });
 }
 
 /** The columns the public form gives a new signature; the state comes from the table. */
@@ -245,7 +361,7 @@ export async function createSignature(
   trx: Db,
   event: CreatingEvent,
   values: NewSignature,
-  ctx: { letterTitle: string; reason?: string | null },
+  ctx: { letterTitle: string; reason?: string | null; actor?: Actor },
 ): Promise<Created> {
   const state = nextState(NEW, event)!;
   const inserted = await trx
@@ -255,9 +371,35 @@ export async function createSignature(
     .returning("id")
     .executeTakeFirst();
   if (!inserted) return { status: "exists" };
-  await recordAudit(trx, { actor: "signer", action: event, subjectType: "signature", subjectId: inserted.id, after: state, reason: ctx.reason ?? null });
+  await recordAudit(trx, {
+    actor: ctx.actor ?? "signer",
+    action: event,
+    subjectType: "signature",
+    subjectId: inserted.id,
+    after: state,
+    reason: ctx.reason ?? null,
+  });
   if (event === "sign" && values.email) {
     await sendConfirmation(trx, { id: inserted.id, email: values.email, displayName: values.display_name, letterTitle: ctx.letterTitle });
+  }
+  if (event === "list" && values.label_id) {
+    // The artist already signed themselves and is on the list: shown once, as their own signature.
+    const own = values.artist_email_normalized
+      ? await trx
+          .selectFrom("signatures")
+          .select("id")
+          .where("letter_id", "=", values.letter_id)
+          .where("kind", "=", "artist")
+          .where("email_normalized", "=", values.artist_email_normalized)
+          .where("state", "=", approved)
+          .executeTakeFirst()
+      : undefined;
+    if (own) {
+      await transition(trx, inserted.id, "merge", "system", { mergeInto: own.id, reason: `the artist's own signature ${own.id} is on the list` });
+      await transition(trx, own.id, "note_label", "system", { labelId: String(values.label_id) });
+      return { status: "created", id: inserted.id, state: withdrawn };
+    }
+    if (values.artist_email) await sendRosterNotice(trx, inserted.id, values.artist_email, String(values.label_id), false);
   }
   return { status: "created", id: inserted.id, state };
 }
@@ -286,4 +428,9 @@ export async function countNotice(trx: Db, id: string): Promise<void> {
 /** Marks a confirmation token spent (the link or the code that confirmed). */
 export async function spendToken(trx: Db, tokenId: string): Promise<void> {
   await trx.updateTable("signature_tokens").set({ used_at: new Date() }).where("id", "=", tokenId).execute();
+}
+
+/** A label merged into another (labels.server.ts mergeLabels): its signatures, and artists' own signatures noting it, now name the other. */
+export async function moveToLabel(trx: Db, fromLabelId: string, intoLabelId: string): Promise<void> {
+  await trx.updateTable("signatures").set({ label_id: intoLabelId, updated_at: new Date() }).where("label_id", "=", fromLabelId).execute();
 }

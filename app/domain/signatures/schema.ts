@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { emailSchema } from "../common/schema";
+import { confirmationCodeSchema, emailSchema } from "../common/schema";
 import { COUNTRY_CODES } from "./countries";
 import { ROLES } from "./states";
 import { cleanText, hasInvisibleCharacters, nameProblem, type NameProblem } from "./text";
@@ -94,9 +94,5 @@ export const confirmCodeSchema = z.object({
   /** First `find` (shows the signature, changes nothing), then `confirm`. */
   intent: z.enum(["find", "confirm"]).catch("find"),
   email: emailSchema({ missing: "Enter the email address you signed with", invalid: "Enter a valid email address" }),
-  code: z
-    .string({ error: "Enter the 8-character code from the email" })
-    // Crockford's reading: O is 0, I and L are 1 (the codes never use those letters).
-    .transform((v) => v.replace(/[\s-]/g, "").toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1"))
-    .refine((v) => /^[0-9A-Z]{8}$/.test(v), "The code has 8 letters and digits"),
+  code: confirmationCodeSchema,
 });

@@ -28,5 +28,5 @@ export const ROLE_LABELS: Record<Role, string> = {
   other: "Other",
 };
 
-export const TOKEN_PURPOSES = { confirm: "confirm", manage: "manage" } as const;
+export const TOKEN_PURPOSES = { confirm: "confirm", manage: "manage", roster: "roster" } as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[keyof typeof TOKEN_PURPOSES];

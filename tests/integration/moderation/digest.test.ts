@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { addUser } from "../../../app/domain/auth/users.server";
 import { sendQueueDigest } from "../../../app/domain/moderation/digest.server";
 import { setupTestDatabase } from "../../support/db";
+import { labelWithRep } from "../../support/labels";
 import { emailsTo, registerCurrentLetter, sign } from "../../support/signatures";
 
 const t = setupTestDatabase();
@@ -11,7 +12,7 @@ beforeAll(async () => {
   await registerCurrentLetter(t.db);
   await addUser(t.db, "digest.mod@countersign.test", "moderator");
   await addUser(t.db, "digest.admin@countersign.test", "admin");
-  await addUser(t.db, "digest.rep@countersign.test", "label_rep");
+  await labelWithRep(t.db, { email: "digest.rep@countersign.test" });
 });
 
 describe("the moderators' digest", () => {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  CREATING_EVENTS,
   NEW,
   SIGNATURE_EVENTS,
   TRANSITIONS,
@@ -7,6 +8,7 @@ import {
   allowedEvents,
   nextState,
   transition,
+  type ExistingEvent,
   type SignatureEvent,
 } from "../../../app/domain/signatures/lifecycle.server";
 import { SIGNATURE_STATES, type SignatureState } from "../../../app/domain/signatures/states";
@@ -15,7 +17,7 @@ import { registerCurrentLetter, sign, uniqueEmail } from "../../support/signatur
 
 const t = setupTestDatabase();
 const STATES = Object.values(SIGNATURE_STATES);
-const EXISTING = SIGNATURE_EVENTS.filter((e) => e !== "sign" && e !== "quarantine") as Exclude<SignatureEvent, "sign" | "quarantine">[];
+const EXISTING = SIGNATURE_EVENTS.filter((e): e is ExistingEvent => !(CREATING_EVENTS as readonly string[]).includes(e));
 let moderator: string;
 
 beforeAll(async () => {
@@ -53,6 +55,8 @@ describe("the lifecycle table", () => {
   it("starts a signature only through the creating events", () => {
     expect(nextState(NEW, "sign")).toBe("unconfirmed");
     expect(nextState(NEW, "quarantine")).toBe("quarantined");
+    expect(nextState(NEW, "list")).toBe("pending");
+    expect(nextState(NEW, "sign_as_label")).toBe("pending");
     for (const event of EXISTING) expect(nextState(NEW, event)).toBeUndefined();
   });
 
@@ -93,8 +97,8 @@ describe.each(STATES)("a signature that is %s", (state) => {
     // The emails and erasures each event owns.
     if (event === "confirm") expect(after.emails).toBe(before.emails + 1);
     if (event === "release") expect(after.emails).toBe(before.emails + 1);
-    if (event === "withdraw") {
-      expect(after.row).toMatchObject({ email: null, email_normalized: null, private_name: null, ip_hash: null });
+    if (to === "withdrawn") {
+      expect(after.row).toMatchObject({ email: null, email_normalized: null, private_name: null, ip_hash: null, artist_email: null, is_featured: false });
       expect(after.tokens).toBe(0);
     }
     if (event !== "confirm" && event !== "release") expect(after.emails).toBe(before.emails);

@@ -135,12 +135,15 @@ describe("decodeCursor", () => {
 
 describe("badgesFor", () => {
   it("states only what the system holds", () => {
-    const none = { confirmed: false, labelName: null, labelDomainVerified: false, identityChecked: false };
+    const none = { confirmed: false, labelName: null, labelDomainVerified: false, labelDnsVerified: false, identityChecked: false };
     expect(badgesFor({ ...none, kind: "artist" })).toEqual([]);
     expect(badgesFor({ ...none, kind: "artist", confirmed: true })).toEqual(["email_confirmed"]);
     expect(badgesFor({ ...none, kind: "label", confirmed: true })).toEqual([]);
     expect(badgesFor({ ...none, kind: "label", labelDomainVerified: true })).toEqual(["label_domain_confirmed"]);
-    expect(badgesFor({ ...none, kind: "roster", labelName: "Domino" })).toEqual(["via_label"]);
+    expect(badgesFor({ ...none, kind: "label", labelDomainVerified: true, labelDnsVerified: true })).toEqual(["label_domain_confirmed", "label_dns_confirmed"]);
+    expect(badgesFor({ ...none, kind: "roster", labelName: "Domino" })).toEqual(["via_label", "artist_not_confirmed"]);
+    // An artist's own signature that a label also listed: shown once, noting the label.
+    expect(badgesFor({ ...none, kind: "artist", confirmed: true, labelName: "Domino" })).toEqual(["email_confirmed", "via_label"]);
     expect(badgesFor({ ...none, kind: "roster", labelName: "Domino", confirmed: true, identityChecked: true })).toEqual([
       "via_label",
       "artist_confirmed",
