@@ -34,6 +34,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <a href="/">The letter</a>
             <a href="/signatures">Who signed</a>
             <a href="/press">Press</a>
+            <a href="/labels/join">Labels</a>
           </nav>
         </header>
         <main id="main">{children}</main>

@@ -127,6 +127,22 @@ export default function ModerationQueue() {
               {row.email ? ` · ${row.email}` : ""}
             </p>
             <ul className="hints">
+              {row.labelName ? (
+                <li>
+                  {row.kind === "label" ? "Signed for" : "Listed by"} {row.labelName} ({row.labelDomain}):{" "}
+                  {row.labelDomainConfirmed ? "domain confirmed by a rep's address" : "domain not confirmed"}
+                  {row.labelDnsConfirmed ? ", DNS confirmed" : ""}
+                </li>
+              ) : null}
+              {row.kind === "roster" ? (
+                <li className={row.confirmed ? undefined : "flag"}>
+                  {row.confirmed
+                    ? "Confirmed by the artist"
+                    : row.artistTold
+                      ? "Artist told, not yet confirmed"
+                      : "No artist address: not confirmed by the artist"}
+                </li>
+              ) : null}
               {row.notable ? <li className="flag">Notable: needs an identity check{row.identityCheck ? " (done)" : ""}</li> : null}
               {row.sameName > 0 ? <li className="flag">Same name {row.sameName}× already approved or pending</li> : null}
               {row.sameDomainDay >= CLUSTER_HINT ? (

@@ -60,7 +60,12 @@ export default function PressRoute() {
           A moderator reviews every confirmed name before it appears. Well-known names need an identity check outside the site (a reply from a known account or
           representative) before they can be approved.
         </li>
-        <li>Labels cannot sign or list artists yet; until they can, every name on the list was confirmed by the artist's own email.</li>
+        <li>
+          A label joins through a representative who confirms a work address at the label's own web domain (free and disposable mailboxes are refused); it may
+          also publish a DNS record. The label's signature and every artist it lists go through the same moderation. A listed artist whose address the label
+          gave is emailed and can confirm the entry or withdraw it (the label is told); an entry the artist has not confirmed says so. An artist who also signed
+          themselves is shown once, as their own signature, with the label noted.
+        </li>
         <li>Anyone can withdraw; their name leaves the list at once and their private details are deleted.</li>
         <li>Every decision is recorded in an audit log that cannot be edited.</li>
       </ol>

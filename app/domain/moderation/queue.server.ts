@@ -43,6 +43,21 @@ export async function listQueue(db: Db, f: QueueFilters) {
       "s.quarantine_reason as quarantineReason",
       "s.created_at as createdAt",
       sql<string>`s.updated_at::text`.as("version"),
+      // A label's signature or roster entry: which label, how its domain was proven, whether the artist confirmed.
+      eb.selectFrom("labels as l").select("l.name").whereRef("l.id", "=", "s.label_id").as("labelName"),
+      eb.selectFrom("labels as l").select("l.domain").whereRef("l.id", "=", "s.label_id").as("labelDomain"),
+      eb
+        .selectFrom("labels as l")
+        .select(sql<boolean>`l.domain_verified_at is not null`.as("v"))
+        .whereRef("l.id", "=", "s.label_id")
+        .as("labelDomainConfirmed"),
+      eb
+        .selectFrom("labels as l")
+        .select(sql<boolean>`l.dns_verified_at is not null`.as("v"))
+        .whereRef("l.id", "=", "s.label_id")
+        .as("labelDnsConfirmed"),
+      sql<boolean>`s.confirmed_at is not null`.as("confirmed"),
+      sql<boolean>`s.artist_email is not null`.as("artistTold"),
       eb
         .or([eb("s.is_notable", "=", true), eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key"))])
         .as("notable"),

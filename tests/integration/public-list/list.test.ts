@@ -49,14 +49,13 @@ describe("only approved signatures are public (property over random state mixes)
     it(`seed ${seed}: every order, search and export shows exactly the approved rows, and the counts agree`, async () => {
       const next = random(seed);
       const label = await addLabel(t.db, `Label ${seed}`, `label${seed}-${Date.now()}.test`);
-      const rows = Array.from({ length: 40 }, (_, i) => ({
-        name: `Mixed Name ${seed} ${i}`,
-        state: STATES[Math.floor(next() * STATES.length)]!,
-        kind: (["artist", "label", "roster"] as const)[Math.floor(next() * 3)]!,
-        labelId: next() < 0.5 ? label : null,
-        featured: next() < 0.2,
-        approvedSecondsAgo: Math.floor(next() * 86400 * 5),
-      }));
+      const rows = Array.from({ length: 40 }, (_, i) => {
+        const state = STATES[Math.floor(next() * STATES.length)]!;
+        const kind = (["artist", "label", "roster"] as const)[Math.floor(next() * 3)]!;
+        // One signature per label (signatures_label_sign_key): label-kind rows here are labels without a label row.
+        const labelId = next() < 0.5 && kind !== "label" ? label : null;
+        return { name: `Mixed Name ${seed} ${i}`, state, kind, labelId, featured: next() < 0.2, approvedSecondsAgo: Math.floor(next() * 86400 * 5) };
+      });
       const seeded = await seedSignatures(t.db, letter, rows);
       // Then some moves between states, as moderators and signers make them.
       for (const row of seeded) {
@@ -265,7 +264,7 @@ describe("search and filters", () => {
     expect(byName["Solo Artist"]!.badges).toEqual(["email_confirmed"]);
     expect(byName["Domino"]!.badges).toEqual(["label_domain_confirmed"]);
     expect(byName["Unproven Records"]!.badges).toEqual([]);
-    expect(byName["Roster Act"]).toMatchObject({ label: "Domino", badges: ["via_label"] });
+    expect(byName["Roster Act"]).toMatchObject({ label: "Domino", badges: ["via_label", "artist_not_confirmed"] });
     expect(byName["Roster Confirmed"]!.badges).toEqual(["via_label", "artist_confirmed", "identity_checked"]);
   });
 });
