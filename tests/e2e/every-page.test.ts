@@ -20,6 +20,8 @@ import { lastEmailTo, registerCurrentLetter, sign, uniqueEmail } from "../suppor
  * included) from the first byte until React has hydrated.
  */
 
+/** Longer than Playwright's own 30 s, so a stuck step fails inside it, with its screenshot. */
+const TIMEOUT = 90_000;
 /** Phone, then laptop. */
 const WIDTHS = [390, 1280] as const;
 const BOGUS_TOKEN = "A".repeat(43);
@@ -186,12 +188,12 @@ describe(`every page, at ${WIDTHS[1]} px and then ${WIDTHS[0]} px`, () => {
     for (const context of contexts) await context.close();
   });
 
-  it.for(VISITS)("$name ($as): no serious or critical axe finding, no browser error", async (visit, { task }) => {
+  it.for(VISITS)("$name ($as): no serious or critical axe finding, no browser error", { timeout: TIMEOUT }, async (visit, { task }) => {
     const { page, watch } = pages[visit.as]!;
     await checkPage(page, watch, stepsFor(task), { ...visit, path: visit.path() });
   });
 
-  it("an error page (the database refuses a query): 500, no serious or critical axe finding, no browser error", async ({ task }) => {
+  it("an error page (the database refuses a query): 500, no serious or critical axe finding, no browser error", { timeout: TIMEOUT }, async ({ task }) => {
     const { page, watch } = pages.visitor!;
     // A real fault, not a mock: the table the totals are read from is away for this one request.
     await sql`alter table public_rollups rename to public_rollups_away`.execute(t.db);
@@ -202,7 +204,7 @@ describe(`every page, at ${WIDTHS[1]} px and then ${WIDTHS[0]} px`, () => {
     }
   });
 
-  it("the error watch is really listening: a page whose server HTML differs from React's first render is reported", async ({ task }) => {
+  it("the error watch is really listening: a page whose server HTML differs from React's first render is reported", { timeout: TIMEOUT }, async ({ task }) => {
     const { page, watch } = pages.visitor!;
     const step = stepsFor(task);
     // The server's bytes are changed on the way to the browser, as a server-only value would change them.
