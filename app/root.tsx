@@ -1,4 +1,4 @@
-import type { LinksFunction } from "@remix-run/node";
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "./styles/app.css";
@@ -61,10 +61,19 @@ const clientErrorTitles: Record<number, string> = {
   429: "Too many requests",
 };
 
+function errorTitle(error: unknown): string {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return clientErrorTitles[status] ?? "Something went wrong";
+}
+
+// Every route names its page; this names the error pages (and a route that does not), so none is
+// left without a <title> (axe: document-title).
+export const meta: MetaFunction = ({ error }) => [{ title: error ? `${errorTitle(error)} · Countersign` : "Countersign" }];
+
 export function ErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = clientErrorTitles[status] ?? "Something went wrong";
+  const title = errorTitle(error);
   // 4xx messages are ours (thrown as Responses by request helpers); anything else stays generic.
   const message =
     status === 404

@@ -22,6 +22,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [rows, counts] = await Promise.all([listQueue(context.db, { ...filters, flagged: filters.flagged === "on" }), countsByState(context.db)]);
   return {
     user: { email: user.email, role: user.role },
+    // Sent with the data: a .server module is empty in the browser, where CLUSTER_HINT would be
+    // undefined and the hints below would vanish as React hydrates (its error #418).
+    clusterHint: CLUSTER_HINT,
     filters,
     counts,
     rows: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), decisions: queueDecisions(r.state, r.featured) })),
@@ -66,7 +69,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ModerationQueue() {
-  const { user, filters, counts, rows } = useLoaderData<typeof loader>();
+  const { user, clusterHint, filters, counts, rows } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <section className="page admin">
@@ -145,12 +148,12 @@ export default function ModerationQueue() {
               ) : null}
               {row.notable ? <li className="flag">Notable: needs an identity check{row.identityCheck ? " (done)" : ""}</li> : null}
               {row.sameName > 0 ? <li className="flag">Same name {row.sameName}× already approved or pending</li> : null}
-              {row.sameDomainDay >= CLUSTER_HINT ? (
+              {row.sameDomainDay >= clusterHint ? (
                 <li className="flag">
                   {row.sameDomainDay} from @{row.emailDomain} today
                 </li>
               ) : null}
-              {row.sameIpDay >= CLUSTER_HINT ? <li className="flag">{row.sameIpDay} from this IP today</li> : null}
+              {row.sameIpDay >= clusterHint ? <li className="flag">{row.sameIpDay} from this IP today</li> : null}
               {row.trending ? <li className="flag">Trending: its domain or IP is busy this hour</li> : null}
               {row.quarantineReason ? <li className="flag">Quarantined: {row.quarantineReason}</li> : null}
               {row.featured ? <li>Featured</li> : null}

@@ -3,13 +3,13 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { loginTokenIsValid, signInWithToken } from "~/domain/auth/login.server";
 import { landingFor, startSession } from "~/utils/session.server";
-import { passThroughHeaders } from "~/utils/headers";
+import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 
 export const headers = passThroughHeaders;
 export const meta: MetaFunction = () => [{ title: "Sign in · Countersign moderation" }, { name: "robots", content: "noindex" }];
 
-const noStore = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
 
 /** GET shows a button and uses nothing: mail scanners open links. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ConfirmResult, type ConfirmPageData } from "~/components/ConfirmResult";
 import { confirmByToken, lookupConfirmToken, type ConfirmLookup } from "~/domain/signatures/confirm.server";
-import { passThroughHeaders } from "~/utils/headers";
+import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 
 export const headers = passThroughHeaders;
@@ -20,7 +20,7 @@ const statusCode = { ready: 200, confirmed: 200, expired: 410, inactive: 410, in
 /** GET shows the details and changes nothing: mail scanners open links too. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const result = page(await lookupConfirmToken(context.db, params.token ?? ""));
-  return data(result, { status: statusCode[result.status], headers: { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" } });
+  return data(result, { status: statusCode[result.status], headers: { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER } });
 }
 
 /** POST confirms, once; repeating it shows the same result. */

@@ -3,14 +3,14 @@ import { data, redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { JoinResult, joinPage, type JoinPageData } from "~/components/JoinResult";
 import { confirmJoin, lookupJoin } from "~/domain/labels/join.server";
-import { passThroughHeaders } from "~/utils/headers";
+import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 import { startSession } from "~/utils/session.server";
 
 export const headers = passThroughHeaders;
 export const meta: MetaFunction = () => [{ title: "Confirm your label address · Countersign" }, { name: "robots", content: "noindex" }];
 
-const noStore = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
 const statusCode = { ready: 200, joined: 200, taken: 409, expired: 410, invalid: 404 } as const;
 
 /** GET shows the request and changes nothing: mail scanners open links. */

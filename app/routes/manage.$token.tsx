@@ -8,14 +8,14 @@ import { PublicSignatureFields } from "~/components/SignatureFields";
 import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
 import { manageActionSchema, manageFormSchema } from "~/domain/signatures/schema";
 import { firstError } from "~/utils/input";
-import { passThroughHeaders } from "~/utils/headers";
+import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 
 export const headers = passThroughHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Manage your signature · Countersign" }, { name: "robots", content: "noindex" }];
 
-const noStore = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await lookupManageToken(context.db, params.token ?? "");

@@ -4,14 +4,14 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { answerRoster, lookupRosterToken } from "~/domain/labels/roster.server";
 import { rosterAnswerSchema } from "~/domain/labels/schema";
-import { passThroughHeaders } from "~/utils/headers";
+import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { firstError } from "~/utils/input";
 import { readForm } from "~/utils/request.server";
 
 export const headers = passThroughHeaders;
 export const meta: MetaFunction = () => [{ title: "A label listed you · Countersign" }, { name: "robots", content: "noindex" }];
 
-const noStore = { "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" };
+const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
 
 /** GET shows the entry and changes nothing: mail scanners open links. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

@@ -1,23 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type axe from "axe-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshRollup } from "../../app/domain/public-list/rollup.server";
 import { takeDailySnapshot } from "../../app/domain/public-list/snapshots.server";
-import { launchChromium } from "../support/browser";
+import { axeFindings, launchChromium } from "../support/browser";
 import { setupTestDatabase } from "../support/db";
 import { addLabel, seedSignatures } from "../support/public-list";
 import { startTestServer, type TestServer } from "../support/server";
 import { registerCurrentLetter } from "../support/signatures";
 
-const require = createRequire(import.meta.url);
-/** Injected with page.evaluate, which DevTools runs outside the page's CSP: the site's nonces stay on. */
-const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
 const DAY = 86_400;
-const WIDTHS = [1280, 390] as const;
-const AXE_PAGES = ["/", "/signatures", "/signatures?q=zz&country=XX", "/press"] as const;
 /** The text the totals show once the browser counts the seconds (before: "updated at HH:MM:SS UTC"). */
 const AGO = /^updated (just now|\d+ seconds ago|\d+ minutes ago)$/;
 
@@ -69,31 +60,6 @@ async function waitForHydratedTotals(page: Page) {
   return time;
 }
 
-interface Finding {
-  id: string;
-  impact: string | null | undefined;
-  help: string;
-  targets: string[];
-}
-
-async function axeFindings(page: Page): Promise<Finding[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const runner = (window as unknown as { axe: typeof axe }).axe;
-    const results = await runner.run(document, { resultTypes: ["violations"] });
-    return results.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.map(String).join(" >> ")),
-    }));
-  });
-}
-
-function describeFindings(findings: Finding[]): string {
-  return findings.map((f) => `${f.id} [${f.impact}] ${f.help}\n    ${f.targets.join("\n    ")}`).join("\n");
-}
-
 const activeElement = (page: Page) =>
   page.evaluate(() => {
     const el = document.activeElement;
@@ -123,28 +89,19 @@ async function tabUntil(page: Page, done: (el: NonNullable<Awaited<ReturnType<ty
 }
 
 describe("the public pages in Chromium", () => {
-  describe.each(WIDTHS)("axe at %i px wide", (width) => {
-    it.each(AXE_PAGES)(
-      "%s has no serious or critical violations",
-      async (path) => {
-        await withContext({ viewport: { width, height: 900 } }, async (page) => {
-          const response = await page.goto(`${server.url}${path}`);
-          expect(response?.status()).toBe(path.includes("country=XX") ? 400 : 200);
-          await waitForHydratedTotals(page);
-          if (path.includes("country=XX")) await expect(page.locator("#country-error").textContent()).resolves.toContain("Choose a country");
-          if (path === "/press") {
-            expect(await page.locator("table.snapshots tbody tr").count()).toBe(1);
-            expect(await page.locator(".chart-svg").count()).toBe(1);
-            expect(await page.locator(".badge-glossary dt").count()).toBeGreaterThan(0);
-          }
-          const findings = await axeFindings(page);
-          const blocking = findings.filter((f) => f.impact === "serious" || f.impact === "critical");
-          expect(blocking, `axe on ${path} at ${width} px:\n${describeFindings(blocking)}`).toEqual([]);
-        });
-      },
-      60_000,
-    );
-  });
+  // axe at 390 and 1280 px on these pages (and every other): tests/e2e/every-page.test.ts.
+  it("a bad filter says why next to its field; /press lists the snapshot, draws the chart and explains the marks", async () => {
+    await withContext({ viewport: { width: 1280, height: 900 } }, async (page) => {
+      expect((await page.goto(`${server.url}/signatures?q=zz&country=XX`))?.status()).toBe(400);
+      await waitForHydratedTotals(page);
+      await expect(page.locator("#country-error").textContent()).resolves.toContain("Choose a country");
+      expect((await page.goto(`${server.url}/press`))?.status()).toBe(200);
+      await waitForHydratedTotals(page);
+      expect(await page.locator("table.snapshots tbody tr").count()).toBe(1);
+      expect(await page.locator(".chart-svg").count()).toBe(1);
+      expect(await page.locator(".badge-glossary dt").count()).toBeGreaterThan(0);
+    });
+  }, 60_000);
 
   it("axe is really checking these pages: a planted fault is reported", async () => {
     await withContext({ viewport: { width: 1280, height: 900 } }, async (page) => {

@@ -14,5 +14,7 @@ declare module "vitest" {
     /** PostgreSQL: the migrated template database that each test file clones. */
     postgresTemplate: string;
     runId: string;
+    /** Browser tests: the folder of step screenshots (printed once per run). */
+    screenshotDir: string;
   }
 }

@@ -13,6 +13,11 @@ import { TEST_DATABASE_URL, databaseUrlFor } from "./config";
 export default async function setup(project: TestProject) {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   project.provide("runId", runId);
+  // Browser tests save a screenshot of each step here (tests/support/browser.ts, stepsFor).
+  const screenshots = path.resolve("test-results/screenshots");
+  project.provide("screenshotDir", screenshots);
+  // eslint-disable-next-line no-console -- the one line CI prints so a failing step's screenshot can be found
+  console.log(`browser screenshots: ${screenshots}`);
 
   if (!TEST_DATABASE_URL) {
     const dir = path.resolve(".tmp/test");
