@@ -33,9 +33,9 @@ export function fcParams<T>(runs: number): fc.Parameters<T> {
  * handling), over the test's database, with client IPs read from X-Forwarded-For so generated IPs
  * reach the rate limits. Set before the build is first imported.
  */
-export async function startFuzzServer(database: TestDatabase): Promise<TestServer> {
+export async function startFuzzServer(database: TestDatabase, options: { bodyTimeoutMs?: number } = {}): Promise<TestServer> {
   process.env.NODE_ENV = "production";
-  return startTestServer(database, { APP_URL: "http://letters.test", TRUSTED_PROXIES: "loopback", LOG_LEVEL: "silent" });
+  return startTestServer(database, { APP_URL: "http://letters.test", TRUSTED_PROXIES: "loopback", LOG_LEVEL: "silent" }, options);
 }
 
 export interface Answer {
