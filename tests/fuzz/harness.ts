@@ -21,11 +21,17 @@ export function runsFor(ciRuns: number): number {
   return FUZZ_MODE ? 10_000 : ciRuns;
 }
 
-/** A test's time limit for `runs` requests of roughly `msEach` (test:fuzz runs for minutes). */
-export const timeFor = (runs: number, msEach = 100) => Math.max(30_000, runs * msEach);
+/**
+ * How long one endpoint's property may run (about 0.5 s an input: ten times what a quiet machine
+ * needs). fast-check stops itself then (the summary shows how many inputs it tried), so a property
+ * never keeps sending requests after its test has ended.
+ */
+export const budgetFor = (runs: number) => Math.max(60_000, runs * 500);
+/** The test's own limit: past the property's budget, so fast-check's interruption comes first. */
+export const timeFor = (runs: number) => budgetFor(runs) + 30_000;
 
 export function fcParams<T>(runs: number): fc.Parameters<T> {
-  return { seed: SEED, numRuns: runs, verbose: 0 };
+  return { seed: SEED, numRuns: runs, verbose: 0, interruptAfterTimeLimit: budgetFor(runs), markInterruptAsFailure: false };
 }
 
 /**

@@ -107,30 +107,33 @@ export async function fuzz(env: FuzzEnv, endpoint: Endpoint): Promise<void> {
   const runs = runsFor(endpoint.ciRuns);
   const started = Date.now();
   const prints = new Fingerprinter(env.db, endpoint.mayChangeOnRefusal);
-  await fc.assert(
-    fc.asyncProperty(caseArb(endpoint, env.origin), async (c) => {
-      const before = await prints.current();
-      const answer = await env.client.send({ method: endpoint.method, path: c.path, headers: c.headers, body: c.body });
-      env.summary.record(endpoint.name, answer.status, c.kind);
-      const where = `${endpoint.method} ${c.path.slice(0, 200)} (${c.kind}) → ${answer.status}`;
-      if (answer.status < 200 || answer.status >= 500) throw new Error(`${where}: ${answer.body.slice(0, 500)}`);
-      if (/\n\s+at .+\(.+:\d+:\d+\)/.test(answer.body)) throw new Error(`${where}: a stack trace in the answer`);
-      const refused = answer.status >= 400;
-      if (refused) {
-        const problem = humanMessage(answer);
-        if (problem) throw new Error(`${where}: ${problem}`);
-      }
-      if (refused || endpoint.method === "GET") {
-        const after = await prints.current();
-        if (after !== before) throw new Error(`${where} changed the database: ${changedTables(before, after)}`);
-      } else if (endpoint.accepted) {
-        const problem = await endpoint.accepted(answer);
-        if (problem) throw new Error(`${where}: ${problem}`);
-      }
-    }),
-    fcParams(runs),
-  );
-  env.summary.time(endpoint.name, Date.now() - started);
+  try {
+    await fc.assert(
+      fc.asyncProperty(caseArb(endpoint, env.origin), async (c) => {
+        const before = await prints.current();
+        const answer = await env.client.send({ method: endpoint.method, path: c.path, headers: c.headers, body: c.body });
+        env.summary.record(endpoint.name, answer.status, c.kind);
+        const where = `${endpoint.method} ${c.path.slice(0, 200)} (${c.kind}) → ${answer.status}`;
+        if (answer.status < 200 || answer.status >= 500) throw new Error(`${where}: ${answer.body.slice(0, 500)}`);
+        if (/\n\s+at .+\(.+:\d+:\d+\)/.test(answer.body)) throw new Error(`${where}: a stack trace in the answer`);
+        const refused = answer.status >= 400;
+        if (refused) {
+          const problem = humanMessage(answer);
+          if (problem) throw new Error(`${where}: ${problem}`);
+        }
+        if (refused || endpoint.method === "GET") {
+          const after = await prints.current();
+          if (after !== before) throw new Error(`${where} changed the database: ${changedTables(before, after)}`);
+        } else if (endpoint.accepted) {
+          const problem = await endpoint.accepted(answer);
+          if (problem) throw new Error(`${where}: ${problem}`);
+        }
+      }),
+      fcParams(runs),
+    );
+  } finally {
+    env.summary.time(endpoint.name, Date.now() - started);
+  }
 }
 
 /** A path segment: one of the real ones, or a hostile one (escaped so the client can send it). */

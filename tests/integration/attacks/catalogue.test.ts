@@ -98,7 +98,7 @@ const FORMS = (): { path: string; body: Record<string, string>; cookie?: string 
 
 const sameSitePath = (location: string | undefined) => location === undefined || (/^\/(?![/\\])/.test(location) && !/[\r\n\t]/.test(location));
 
-describe("attack catalogue (HTTP)", () => {
+describe("attack catalogue (HTTP)", { timeout: 120_000 }, () => {
   it("CSV formula injection: every cell that starts like a formula is defused, in the list and in snapshots", async () => {
     const csv = (await client.send({ path: "/signatures.csv?sort=az" })).body;
     const snapshots = JSON.parse((await client.send({ path: "/press/snapshots.json" })).body) as { data: { path: string }[] };

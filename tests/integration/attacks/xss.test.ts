@@ -99,7 +99,7 @@ async function visit(page: Page, path: string) {
   return { status: res?.status(), dialogs, ...found };
 }
 
-describe("stored XSS, rendered in Chromium", () => {
+describe("stored XSS, rendered in Chromium", { timeout: 120_000 }, () => {
   it("the detector works: the same payload in a page without escaping does run", async () => {
     const page = await context.newPage();
     const dialogs: string[] = [];
