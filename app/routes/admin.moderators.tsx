@@ -21,7 +21,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, context, ADMIN_ROLES);
   const submission = parseWithZod(await readForm(request), { schema: staffFormSchema });
-  if (submission.status !== "success") return data({ form: submission.reply(), notice: null }, { status: 400 });
+  if (submission.status !== "success") {
+    // The email box shows its own message; the others (a hand-made intent, role or id) go above the form.
+    const { email: _shown, ...unshown } = submission.error ?? {};
+    const formErrors = Object.values(unshown).flatMap((messages) => messages ?? []);
+    return data({ form: submission.reply(formErrors.length > 0 ? { formErrors } : undefined), notice: null }, { status: 400 });
+  }
   const input = submission.value;
   try {
     if (input.intent === "remove") {

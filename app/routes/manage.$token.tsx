@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CheckboxField } from "~/components/fields";
+import { CheckboxField, FormErrors } from "~/components/fields";
 import { PublicSignatureFields } from "~/components/SignatureFields";
 import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
 import { manageActionSchema, manageFormSchema } from "~/domain/signatures/schema";
@@ -26,6 +26,9 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const token = params.token ?? "";
+  // A link that no longer works says so whatever was posted with it: its page shows no form.
+  const found = await lookupManageToken(context.db, token);
+  if (found.status !== "ok") return data({ done: found.status } as const, { status: found.status === "invalid" ? 404 : 410, headers: noStore });
   const submission = parseWithZod(form, { schema: manageActionSchema });
   if (submission.payload.intent === "withdraw") {
     if (submission.status !== "success" || submission.value.intent !== "withdraw") {
@@ -33,6 +36,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     }
     const outcome = await withdrawSignature(context.db, token);
     return data({ done: outcome.status } as const, { status: outcome.status === "invalid" ? 404 : 200, headers: noStore });
+  }
+  // No intent, or another one (a hand-made post): say so, as no field of the form can show it.
+  if (submission.payload.intent !== "update") {
+    return data({ form: submission.reply({ formErrors: ["Use the “Save changes” or “Withdraw” button on this page."] }) } as const, { status: 400 });
   }
   if (submission.status !== "success" || submission.value.intent !== "update") return data({ form: submission.reply() } as const, { status: 400 });
   const outcome = await updateSignature(context.db, token, submission.value);
@@ -85,6 +92,7 @@ export default function ManageSignature() {
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} noValidate className="form">
+        <FormErrors errors={form.errors} />
         <PublicSignatureFields fields={fields} />
         <CheckboxField meta={fields.consent} label="Show this name publicly on the letter." />
         <input type="hidden" name="intent" value="update" />

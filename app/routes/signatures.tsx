@@ -109,6 +109,8 @@ export default function SignaturesRoute() {
 
       <div className="field-errors" aria-live="polite">
         {errors.page ? <p>{errors.page}</p> : null}
+        {/* The page size has no box of its own (it comes from a link): its message goes here. */}
+        {errors.limit ? <p>{errors.limit}</p> : null}
       </div>
 
       <h2 className="visually-hidden">Names</h2>

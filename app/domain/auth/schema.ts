@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../common/messages";
 import { USER_ROLES } from "./roles";
 
 /** One schema per form, used by conform in the browser and by the action on the server. */

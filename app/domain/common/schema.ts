@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "./messages";
 
 /** Inputs every area reads the same way. */
 

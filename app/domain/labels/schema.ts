@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../common/messages";
 import { confirmationCodeSchema, emailSchema, idSchema } from "../common/schema";
 import { publicFieldsShape } from "../signatures/schema";
 import { cleanText, nameProblem } from "../signatures/text";

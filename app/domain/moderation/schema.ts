@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../common/messages";
 import { idSchema } from "../common/schema";
 import { SIGNATURE_KINDS, SIGNATURE_STATES, ROLES } from "../signatures/states";
 import { REJECTION_REASONS } from "./reasons";

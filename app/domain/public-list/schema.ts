@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../common/messages";
 import { COUNTRY_CODES } from "../signatures/countries";
 import { ROLES, SIGNATURE_KINDS } from "../signatures/states";
 
@@ -41,7 +42,15 @@ export const listQuerySchema = z
     sort: z.preprocess(blankAsUndefined, z.enum(SORTS, { error: "Choose an order from the list" }).optional()),
     after: cursor,
     before: cursor,
-    limit: z.preprocess(blankAsUndefined, z.coerce.number().int("A whole number, please").min(1).max(200, "At most 200 a page").optional()),
+    limit: z.preprocess(
+      blankAsUndefined,
+      z.coerce
+        .number({ error: "Give a page size from 1 to 200" })
+        .int("Give a page size from 1 to 200")
+        .min(1, "Give a page size from 1 to 200")
+        .max(200, "At most 200 a page")
+        .optional(),
+    ),
   })
   .refine((value) => !(value.after && value.before), { message: "Use either after or before, not both", path: ["before"] });
 export type ListQuery = z.infer<typeof listQuerySchema>;

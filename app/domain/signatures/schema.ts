@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../common/messages";
 import { confirmationCodeSchema, emailSchema } from "../common/schema";
 import { COUNTRY_CODES } from "./countries";
 import { ROLES } from "./states";
