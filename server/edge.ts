@@ -128,7 +128,10 @@ function refuseAndClose(req: Request, res: Response, status: number, message: st
  */
 export function readBody({ maxBytes: defaultMax, timeoutMs, larger }: { maxBytes: number; timeoutMs: number; larger?: { path: string; maxBytes: number } }) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const maxBytes = larger && req.path === larger.path && req.method === "POST" ? larger.maxBytes : defaultMax;
+    // The larger limit only for a request carrying a session cookie (requireRep checks it after): a
+    // signed-out visitor cannot make the server hold 6 MB bodies.
+    const signedIn = /(?:^|;\s*)(?:__Host-)?countersign_session=[a-z0-9]/.test(req.get("cookie") ?? "");
+    const maxBytes = larger && req.path === larger.path && req.method === "POST" && signedIn ? larger.maxBytes : defaultMax;
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
       if (args[0] === 413) res.setHeader("Connection", "close");

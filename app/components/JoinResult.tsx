@@ -6,13 +6,15 @@ import type { JoinLookup, JoinView } from "~/domain/labels/join.server";
 export type JoinPageData =
   | { status: "ready"; view: JoinView }
   | { status: "taken"; view: JoinView }
+  | { status: "removed"; view: JoinView }
   | { status: "joined"; view: JoinView }
   | { status: "expired" }
   | { status: "invalid" };
 
 /** The lookup as the page may show it (the join and user ids dropped). */
 export function joinPage(result: JoinLookup | { status: "wrong_code" | "too_many_tries" }): JoinPageData {
-  if (result.status === "ready" || result.status === "joined" || result.status === "taken") return { status: result.status, view: result.view };
+  if (result.status === "ready" || result.status === "joined" || result.status === "taken" || result.status === "removed")
+    return { status: result.status, view: result.view };
   if (result.status === "expired") return result;
   return { status: "invalid" };
 }
@@ -59,6 +61,13 @@ export function JoinResult({ data, confirmFields }: { data: JoinPageData; confir
         <>
           <h1>This address has a moderator’s account</h1>
           <p>A label’s representative needs an address of their own at the label’s domain. Join again with another address.</p>
+        </>
+      );
+    case "removed":
+      return (
+        <>
+          <h1>This address was removed from the label</h1>
+          <p>A moderator removed this representative. Joining again does not restore it; write to the moderators if this is a mistake.</p>
         </>
       );
     case "expired":

@@ -57,7 +57,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const letter = context.letter;
   switch (input.intent) {
     case "sign": {
-      const outcome = await signAsLabel(context.db, rep, letter, input);
+      const outcome = await signAsLabel(context.db, rep, letter, { country: input.labelCountry, statement: input.statement });
       if (outcome.status === "already")
         return data({ intent: "sign", ok: false, message: "Your label has signed already." } as Answer, { status: 409, headers: noStore });
       return data({ intent: "sign", ok: true, message: "Signed for the label. A moderator checks it before it is shown." } as Answer, { headers: noStore });
@@ -198,10 +198,10 @@ export default function LabelDashboard() {
           <Form method="post" className="form">
             <input type="hidden" name="intent" value="sign" />
             <PlainSelect
-              id="country"
+              id="labelCountry"
               label="Country the label is based in"
               value={undefined}
-              error={errors("sign").country}
+              error={errors("sign").labelCountry}
               options={COUNTRIES}
               all="Choose a country"
             />

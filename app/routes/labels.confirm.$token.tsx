@@ -11,7 +11,7 @@ export const headers = passThroughHeaders;
 export const meta: MetaFunction = () => [{ title: "Confirm your label address · Countersign" }, { name: "robots", content: "noindex" }];
 
 const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
-const statusCode = { ready: 200, joined: 200, taken: 409, expired: 410, invalid: 404 } as const;
+const statusCode = { ready: 200, joined: 200, taken: 409, removed: 403, expired: 410, invalid: 404 } as const;
 
 /** GET shows the request and changes nothing: mail scanners open links. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

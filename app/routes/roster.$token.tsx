@@ -16,7 +16,7 @@ const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_RE
 /** GET shows the entry and changes nothing: mail scanners open links. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await lookupRosterToken(context.db, params.token ?? "");
-  if (found.status === "ok") return data({ status: "ok" as const, view: found.view }, { headers: noStore });
+  if (found.status === "ok" || found.status === "merged") return data({ status: found.status, view: found.view }, { headers: noStore });
   return data({ status: found.status }, { status: found.status === "withdrawn" ? 410 : 404, headers: noStore });
 }
 
@@ -37,6 +37,17 @@ export default function RosterAnswer() {
       <section className="page">
         <h1>Withdrawn</h1>
         <p>The entry is off every public list, and the label has been told. Nothing more will be sent to you about it.</p>
+      </section>
+    );
+  }
+  if (loaded.status === "merged" || posted?.answer === "merged") {
+    return (
+      <section className="page">
+        <h1>Confirmed</h1>
+        <p>
+          You also signed the letter yourself, so your name is shown once, as your own signature, noting the label. To take your name off, use the link in the
+          email that confirmed your own signature.
+        </p>
       </section>
     );
   }

@@ -247,7 +247,8 @@ describe("a label's journey in Chromium, JavaScript on", () => {
             .getByRole("status")
             .filter({ hasText: `#${id}: Done: now approved.` })
             .waitFor();
-          expect(await moderator.page.locator(`[data-signature="${id}"]`).count()).toBe(0);
+          // It leaves the pending queue.
+          await moderator.page.locator(`[data-signature="${id}"]`).waitFor({ state: "detached" });
           expectQuiet(moderator);
         });
       }

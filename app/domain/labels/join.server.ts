@@ -104,7 +104,9 @@ export type JoinLookup =
   | { status: "expired" }
   | { status: "invalid" }
   /** The address has a moderator or admin account: a rep needs an address of its own. */
-  | { status: "taken"; view: JoinView };
+  | { status: "taken"; view: JoinView }
+  /** A moderator removed this rep: joining again does not undo it. */
+  | { status: "removed"; view: JoinView };
 
 type JoinRow = {
   id: string;
@@ -191,6 +193,8 @@ async function confirmJoinById(db: Db, joinId: string): Promise<JoinLookup> {
     const before = await lookupFrom(trx, row);
     if (before.status !== "ready" || !row?.email) return before;
 
+    // One label per domain, one account per address: joins of one domain take turns.
+    await sql`select pg_advisory_xact_lock(hashtext(${`label-domain:${row.domain}`}))`.execute(trx);
     const account = await trx
       .selectFrom("users")
       .select(["id", "role", "label_id", "disabled_at"])
@@ -198,9 +202,9 @@ async function confirmJoinById(db: Db, joinId: string): Promise<JoinLookup> {
       .forUpdate()
       .executeTakeFirst();
     if (account && account.role !== USER_ROLES.labelRep) return { status: "taken", view: await viewOf(trx, row) } as const;
+    // A moderator removed this rep: joining again does not undo it.
+    if (account?.disabled_at) return { status: "removed", view: await viewOf(trx, row) } as const;
 
-    // One label per domain: a second rep joins the label that owns it.
-    await sql`select pg_advisory_xact_lock(hashtext(${`label-domain:${row.domain}`}))`.execute(trx);
     let label = await findLabelByDomain(trx, row.domain);
     const now = new Date();
     if (!label) {
@@ -226,7 +230,7 @@ async function confirmJoinById(db: Db, joinId: string): Promise<JoinLookup> {
 
     let userId: string;
     if (account) {
-      await trx.updateTable("users").set({ label_id: label.id, name: row.rep_name, disabled_at: null }).where("id", "=", account.id).execute();
+      await trx.updateTable("users").set({ label_id: label.id, name: row.rep_name }).where("id", "=", account.id).execute();
       userId = account.id;
     } else {
       const created = await trx

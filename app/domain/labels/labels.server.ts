@@ -217,15 +217,19 @@ export async function mergeLabels(db: Db, actorId: string, fromId: string, intoI
       .where("state", "<>", "withdrawn")
       .execute();
     const targetNames = new Set(target.filter((t) => t.kind === "roster").map((t) => t.name_key));
+    const targetEmails = new Set(target.flatMap((t) => (t.kind === "roster" && t.artist_email_normalized ? [t.artist_email_normalized.toLowerCase()] : [])));
     const targetSigned = target.some((t) => t.kind === "label");
     const moving = await trx
       .selectFrom("signatures")
-      .select(["id", "kind", "name_key", "state"])
+      .select(["id", "kind", "name_key", "state", "artist_email_normalized"])
       .where("label_id", "=", fromId)
       .where("kind", "in", ["label", "roster"])
       .execute();
     for (const entry of moving) {
-      const duplicate = entry.kind === "label" ? targetSigned : targetNames.has(entry.name_key);
+      const duplicate =
+        entry.kind === "label"
+          ? targetSigned
+          : targetNames.has(entry.name_key) || (entry.artist_email_normalized !== null && targetEmails.has(entry.artist_email_normalized.toLowerCase()));
       if (duplicate && entry.state !== "withdrawn") await transition(trx, entry.id, "remove", actor, { reason: `label ${fromId} merged into ${intoId}` });
     }
     await moveToLabel(trx, fromId, intoId);

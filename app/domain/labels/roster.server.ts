@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../../../db/client";
 import type { LetterVersion } from "../letter/letter.server";
 import { normaliseEmail } from "../signatures/email";
@@ -42,21 +43,60 @@ export function checkedRows(parsed: RosterParse): RosterRowInput[] | undefined {
   return rows;
 }
 
-/** What a new row is checked against: this label's live names and artist addresses. */
-export async function rosterTaken(db: Db, labelId: string, letterId: number): Promise<{ nameKeys: Set<string>; emails: Set<string> }> {
-  const rows = await db
-    .selectFrom("signatures")
-    .select(["name_key", "artist_email_normalized"])
-    .where("letter_id", "=", letterId)
-    .where("label_id", "=", labelId)
-    .where("kind", "=", "roster")
-    .where("state", "in", LIVE)
-    .execute();
+/**
+ * What a new row is checked against: this label's live names and artist addresses, the names whose
+ * artist withdrew from this label's listing (never listed again by the label), and its domain (an
+ * artist's address is their own, not one at the label).
+ */
+export async function rosterTaken(db: Db, labelId: string, letterId: number) {
+  const [rows, withdrawn, label] = await Promise.all([
+    db
+      .selectFrom("signatures")
+      .select(["name_key", "artist_email_normalized"])
+      .where("letter_id", "=", letterId)
+      .where("label_id", "=", labelId)
+      .where("kind", "=", "roster")
+      .where("state", "in", LIVE)
+      .execute(),
+    db
+      .selectFrom("signatures as s")
+      .select("s.name_key")
+      .where("s.letter_id", "=", letterId)
+      .where("s.label_id", "=", labelId)
+      .where("s.kind", "=", "roster")
+      .where("s.state", "=", "withdrawn")
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("audit_log as a")
+            .select("a.id")
+            .where("a.subject_type", "=", "signature")
+            .whereRef("a.subject_id", "=", sql<string>`s.id::text`)
+            .where("a.action", "=", "withdraw")
+            .where("a.actor", "=", "signer"),
+        ),
+      )
+      .execute(),
+    db.selectFrom("labels").select("domain").where("id", "=", labelId).executeTakeFirstOrThrow(),
+  ]);
   return {
     nameKeys: new Set(rows.map((r) => r.name_key)),
+    withdrawnKeys: new Set(withdrawn.map((r) => r.name_key)),
     emails: new Set(rows.flatMap((r) => (r.artist_email_normalized ? [r.artist_email_normalized.toLowerCase()] : []))),
+    domain: label.domain.toLowerCase(),
   };
 }
+
+/** Why an artist's address is refused for this label, or undefined. */
+function addressProblem(email: string, taken: Awaited<ReturnType<typeof rosterTaken>>, repEmail: string): string | undefined {
+  const host = email.slice(email.lastIndexOf("@") + 1);
+  if (email === normaliseEmail(repEmail).toLowerCase()) return "This is your own address: give the artist's";
+  if (host === taken.domain || host.endsWith(`.${taken.domain}`)) return "Give the artist's own address, not one at your label's domain";
+  if (taken.emails.has(email)) return "This address is already on your roster";
+  return undefined;
+}
+
+const WITHDREW = "This artist withdrew from your label's listing: only they can add their name again, by signing themselves";
 
 /** The roster as the rep gave it: an uploaded file wins over pasted text; a file over the limit is not read. */
 export async function rosterInput(form: FormData | URLSearchParams, pasted: string | undefined): Promise<Uint8Array | string | undefined> {
@@ -77,7 +117,10 @@ export async function previewRoster(db: Db, rep: Rep, letterId: number, input: s
   let invalid = 0;
   const rows = parsed.rows.map((row) => {
     const email = row.values.email ? normaliseEmail(row.values.email).toLowerCase() : null;
-    const errors = email && taken.emails.has(email) && !row.errors.email ? { ...row.errors, email: "This address is already on your roster" } : row.errors;
+    const errors = { ...row.errors };
+    const problem = email && !errors.email ? addressProblem(email, taken, rep.email) : undefined;
+    if (problem) errors.email = problem;
+    if (!errors.name && taken.withdrawnKeys.has(nameKey(row.values.name))) errors.name = WITHDREW;
     if (Object.keys(errors).length > 0) invalid++;
     return { ...row, errors };
   });
@@ -106,10 +149,11 @@ export async function saveRoster(
     rows.forEach((row, index) => {
       const key = nameKey(row.displayName);
       const email = row.artistEmail ? normaliseEmail(row.artistEmail).toLowerCase() : null;
-      if (taken.nameKeys.has(key)) problems.push({ index, message: "Already on the list from your label" });
+      const addressRefused = email ? addressProblem(email, taken, rep.email) : undefined;
+      if (taken.withdrawnKeys.has(key)) problems.push({ index, message: WITHDREW });
+      else if (taken.nameKeys.has(key)) problems.push({ index, message: "Already on the list from your label" });
       else if (seenNames.has(key)) problems.push({ index, message: `Same name as row ${seenNames.get(key)! + 1}` });
-      if (email && email === normaliseEmail(rep.email).toLowerCase()) problems.push({ index, message: "This is your own address: give the artist's" });
-      else if (email && taken.emails.has(email)) problems.push({ index, message: "This address is already on your roster" });
+      if (addressRefused) problems.push({ index, message: addressRefused });
       else if (email && seenEmails.has(email)) problems.push({ index, message: `Same address as row ${seenEmails.get(email)! + 1}` });
       seenNames.set(key, seenNames.get(key) ?? index);
       if (email) seenEmails.set(email, seenEmails.get(email) ?? index);
@@ -169,7 +213,12 @@ export interface RosterNoticeView {
   confirmed: boolean;
 }
 
-export type RosterLookup = { status: "ok"; signatureId: string; view: RosterNoticeView } | { status: "withdrawn" } | { status: "invalid" };
+export type RosterLookup =
+  | { status: "ok"; signatureId: string; view: RosterNoticeView }
+  /** The artist confirmed and also signed themselves: the entry is shown as their own signature. */
+  | { status: "merged"; view: RosterNoticeView }
+  | { status: "withdrawn" }
+  | { status: "invalid" };
 
 /** The listed artist's link: what was listed, by whom. GET changes nothing. */
 export async function lookupRosterToken(db: Db, token: string): Promise<RosterLookup> {
@@ -179,10 +228,16 @@ export async function lookupRosterToken(db: Db, token: string): Promise<RosterLo
     .selectFrom("signatures as s")
     .innerJoin("labels as l", "l.id", "s.label_id")
     .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
-    .select(["s.id", "s.state", "s.display_name", "s.confirmed_at", "l.name as label_name", "l.domain", "v.title"])
+    .select(["s.id", "s.state", "s.display_name", "s.confirmed_at", "s.merged_into", "l.name as label_name", "l.domain", "v.title"])
     .where("s.id", "=", found.signature_id)
     .executeTakeFirst();
   if (!row) return { status: "invalid" };
+  // Confirmed, and shown as the artist's own signature: the answer stands (withdrawing is done from their own signature's link).
+  if (row.merged_into)
+    return {
+      status: "merged",
+      view: { artistName: row.display_name, labelName: row.label_name, labelDomain: row.domain, letterTitle: row.title, confirmed: true },
+    };
   if (row.state === "withdrawn") return { status: "withdrawn" };
   if (found.revoked) return { status: "invalid" };
   return {
@@ -192,12 +247,13 @@ export async function lookupRosterToken(db: Db, token: string): Promise<RosterLo
   };
 }
 
-export type RosterAnswer = { status: "confirmed" } | { status: "withdrawn" } | { status: "invalid" };
+export type RosterAnswer = { status: "confirmed" } | { status: "withdrawn" } | { status: "merged" } | { status: "invalid" };
 
 /** The artist's answer: confirm (the entry says so) or withdraw (off every list; the label is told). */
 export async function answerRoster(db: Db, token: string, intent: "confirm" | "withdraw"): Promise<RosterAnswer> {
   const found = await lookupRosterToken(db, token);
   if (found.status === "withdrawn") return { status: "withdrawn" };
+  if (found.status === "merged") return { status: "merged" };
   if (found.status !== "ok") return { status: "invalid" };
   return db.transaction().execute(async (trx) => {
     if (intent === "withdraw") {

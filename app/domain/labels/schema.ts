@@ -64,7 +64,8 @@ export const rosterEntryShape = {
 export const labelActionSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("sign"),
-    country: publicFieldsShape.country,
+    /** Its own name: the page's roster form has a `country` too. */
+    labelCountry: publicFieldsShape.country,
     statement,
     attest: z.literal("on", { error: "Confirm that you may sign for the label" }),
   }),

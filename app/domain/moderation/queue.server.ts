@@ -58,6 +58,8 @@ export async function listQueue(db: Db, f: QueueFilters) {
         .as("labelDnsConfirmed"),
       sql<boolean>`s.confirmed_at is not null`.as("confirmed"),
       sql<boolean>`s.artist_email is not null`.as("artistTold"),
+      // Where the label says the artist reads email: a moderator can tell an artist's own mailbox from the label's.
+      sql<string | null>`split_part(s.artist_email::text, '@', 2)`.as("artistEmailDomain"),
       eb
         .or([eb("s.is_notable", "=", true), eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key"))])
         .as("notable"),

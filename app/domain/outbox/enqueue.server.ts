@@ -29,7 +29,7 @@ export async function enqueue<T extends TemplateName>(
  * An address that must be forgotten (its signer withdrew): the outbox keeps its records of what was
  * sent, without the address or the contents, and anything not yet sent to it is never sent.
  */
-export async function redactRecipient(trx: Transaction<DB> | Db, address: string, why: string): Promise<void> {
+export async function redactRecipient(trx: Transaction<DB> | Db, address: string, why: string, onlyTemplates?: TemplateName[]): Promise<void> {
   await trx
     .updateTable("email_outbox")
     .set((eb) => ({
@@ -39,6 +39,7 @@ export async function redactRecipient(trx: Transaction<DB> | Db, address: string
       last_error: eb.case().when("state", "in", ["queued", "batched"]).then(why).else(eb.ref("last_error")).end(),
     }))
     .where("to_address", "=", address)
+    .$if(onlyTemplates !== undefined, (qb) => qb.where("template", "in", onlyTemplates!))
     .execute();
 }
 

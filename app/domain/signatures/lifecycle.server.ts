@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client";
 import type { Signatures } from "../../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { enqueue, redactRecipient } from "../outbox/enqueue.server";
+import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES, type SignatureState } from "./states";
 import { issueToken } from "./tokens.server";
 
@@ -262,7 +263,8 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
   if (to === withdrawn) {
     // The addresses also sit on emails sent to them: keep the records, drop the address and contents.
     if (row.email) await redactRecipient(trx, row.email, "signature withdrawn");
-    if (row.artist_email) await redactRecipient(trx, row.artist_email, "roster entry withdrawn");
+    // Only the roster notices: the address may also be someone's own (their sign-in or confirmation emails are theirs).
+    if (row.artist_email) await redactRecipient(trx, row.artist_email, "roster entry withdrawn", ["roster-notice"]);
     await trx.updateTable("signature_tokens").set({ revoked_at: now }).where("signature_id", "=", row.id).where("revoked_at", "is", null).execute();
     // The artist took their name off a label's roster: the label is told (a rep removing it knows).
     if (event === "withdraw" && row.kind === "roster" && row.label_id) {
@@ -272,7 +274,12 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
     }
   }
   if (event === "remind" && row.artist_email && row.label_id) await sendRosterNotice(trx, row.id, row.artist_email, row.label_id, true);
-  if (event === "approve" && row.kind === "artist" && row.email_normalized) await mergeRosterEntries(trx, row.id, row.letter_id, row.email_normalized);
+  // Shown once: an artist's own approved signature and a roster entry the artist confirmed from
+  // their email (the address proves it is the same person; a label's claim alone never touches it).
+  if (event === "approve" && row.kind === "artist" && row.email_normalized) await mergeRosterEntries(trx, row.letter_id, row.email_normalized);
+  if (event === "artist_confirm" && row.kind === "roster" && row.artist_email) {
+    await mergeRosterEntries(trx, row.letter_id, normaliseEmail(row.artist_email));
+  }
   return { id: row.id, before: row.state, state: to };
 }
 
@@ -299,24 +306,34 @@ async function labelReps(trx: Db, labelId: string) {
 }
 
 /**
- * An artist's own signature was approved: the roster entries that named the same address are shown
- * as it instead (once), and it notes the first label that listed the artist.
+ * The artist's own approved signature and the roster entries with the same address that the
+ * artist confirmed: the entries are withdrawn as merged, and the signature notes the first label.
  */
-async function mergeRosterEntries(trx: Db, signatureId: string, letterId: number, emailNormalized: string): Promise<void> {
+async function mergeRosterEntries(trx: Db, letterId: number, emailNormalized: string): Promise<void> {
+  const own = await trx
+    .selectFrom("signatures")
+    .select(["id", "label_id"])
+    .where("letter_id", "=", letterId)
+    .where("kind", "=", "artist")
+    .where("email_normalized", "=", emailNormalized)
+    .where("state", "=", approved)
+    .executeTakeFirst();
+  if (!own) return;
   const entries = await trx
     .selectFrom("signatures")
     .select(["id", "label_id"])
     .where("letter_id", "=", letterId)
     .where("kind", "=", "roster")
     .where("artist_email_normalized", "=", emailNormalized)
-    .where("state", "in", [pending, approved, rejected])
+    .where("confirmed_at", "is not", null)
+    .where("state", "in", [pending, approved])
     .orderBy("id")
     .execute();
   for (const entry of entries) {
-    await transition(trx, entry.id, "merge", "system", { mergeInto: signatureId, reason: `the artist's own signature ${signatureId} was approved` });
+    await transition(trx, entry.id, "merge", "system", { mergeInto: own.id, reason: `shown as the artist's own signature ${own.id}` });
   }
   const labelId = entries.find((e) => e.label_id)?.label_id;
-  if (labelId) await transition(trx, signatureId, "note_label", "system", { labelId });
+  if (labelId && !own.label_id) await transition(trx, own.id, "note_label", "system", { labelId });
 }
 
 /** Tells a listed artist about the entry, with a link to confirm or withdraw it (once more as the reminder). */
@@ -329,14 +346,7 @@ async function sendRosterNotice(trx: Db, signatureId: string, artistEmail: strin
     .where("s.id", "=", signatureId)
     .where("l.id", "=", labelId)
     .executeTakeFirstOrThrow();
-  // One working link at a time: the reminder's replaces the first.
-  await trx
-    .updateTable("signature_tokens")
-    .set({ revoked_at: new Date() })
-    .where("signature_id", "=", signatureId)
-    .where("purpose", "=", "roster")
-    .where("revoked_at", "is", null)
-    .execute();
+  // The first email's link keeps working beside the reminder's: an artist may answer either.
   const { token } = await issueToken(trx, signatureId, "roster");
   await enqueue(trx, "roster-notice", artistEmail, {
     artistName: row.display_name,
@@ -382,24 +392,9 @@ export async function createSignature(
   if (event === "sign" && values.email) {
     await sendConfirmation(trx, { id: inserted.id, email: values.email, displayName: values.display_name, letterTitle: ctx.letterTitle });
   }
-  if (event === "list" && values.label_id) {
-    // The artist already signed themselves and is on the list: shown once, as their own signature.
-    const own = values.artist_email_normalized
-      ? await trx
-          .selectFrom("signatures")
-          .select("id")
-          .where("letter_id", "=", values.letter_id)
-          .where("kind", "=", "artist")
-          .where("email_normalized", "=", values.artist_email_normalized)
-          .where("state", "=", approved)
-          .executeTakeFirst()
-      : undefined;
-    if (own) {
-      await transition(trx, inserted.id, "merge", "system", { mergeInto: own.id, reason: `the artist's own signature ${own.id} is on the list` });
-      await transition(trx, own.id, "note_label", "system", { labelId: String(values.label_id) });
-      return { status: "created", id: inserted.id, state: withdrawn };
-    }
-    if (values.artist_email) await sendRosterNotice(trx, inserted.id, values.artist_email, String(values.label_id), false);
+  if (event === "list" && values.label_id && values.artist_email) {
+    // Always told, whether or not the address signed: the label never learns that from us.
+    await sendRosterNotice(trx, inserted.id, values.artist_email, String(values.label_id), false);
   }
   return { status: "created", id: inserted.id, state };
 }

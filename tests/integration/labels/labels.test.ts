@@ -250,11 +250,11 @@ describe("a label's roster", () => {
   it("signs for the label once, pending a moderator, shown with the domain mark once approved", async () => {
     const rep = await labelWithRep(t.db, { name: "Matador Records" });
     const cookie = await sessionFor(rep.userId);
-    const missing = await post("/label", { intent: "sign", country: "US" }, cookie);
+    const missing = await post("/label", { intent: "sign", labelCountry: "US" }, cookie);
     expect(missing.status).toBe(400);
     expect(await missing.text()).toContain("Confirm that you may sign");
-    expect((await post("/label", { intent: "sign", country: "US", statement: "We stand with our artists.", attest: "on" }, cookie)).status).toBe(200);
-    expect((await post("/label", { intent: "sign", country: "US", attest: "on" }, cookie)).status).toBe(409);
+    expect((await post("/label", { intent: "sign", labelCountry: "US", statement: "We stand with our artists.", attest: "on" }, cookie)).status).toBe(200);
+    expect((await post("/label", { intent: "sign", labelCountry: "US", attest: "on" }, cookie)).status).toBe(409);
     const signature = await t.db.selectFrom("signatures").selectAll().where("label_id", "=", rep.labelId).where("kind", "=", "label").executeTakeFirstOrThrow();
     expect(signature).toMatchObject({ state: "pending", display_name: "Matador Records", comment: "We stand with our artists." });
     await approve(signature.id);
@@ -262,7 +262,7 @@ describe("a label's roster", () => {
     expect(list).toEqual([expect.objectContaining({ name: "Matador Records", kind: "label", badges: ["label_domain_confirmed"] })]);
   });
 
-  it("shows an artist who also signed themselves once, as their own signature, noting the label", async () => {
+  it("shows an artist who also signed themselves once, as their own signature, noting the label, only after the artist confirmed the entry", async () => {
     const rep = await labelWithRep(t.db, { name: "Merge Records" });
     const cookie = await sessionFor(rep.userId);
     const own = await sign(t.db, { displayName: "Self Signer", email: "self@artist.test" });
@@ -271,18 +271,61 @@ describe("a label's roster", () => {
       const { transition } = await import("../../../app/domain/signatures/lifecycle.server");
       await transition(trx, own.signatureId, "confirm", "signer");
     });
+    await approve(own.signatureId);
+    // A label's claim alone never touches the artist's own signature: it is a separate, pending entry, and the artist is told.
     expect(
       (await post("/label", { intent: "add", displayName: "Self Signer", role: "musician", country: "US", artistEmail: "self@artist.test" }, cookie)).status,
     ).toBe(200);
     const [entry] = await rosterOf(rep.labelId);
-    await approve(entry!.id);
-    expect((await publicList(`&label=${rep.labelId}`)).map((s) => s.name)).toEqual(["Self Signer"]);
-    // The artist's own signature is approved: the roster entry is shown as it, once.
-    await approve(own.signatureId);
+    expect(entry).toMatchObject({ state: "pending", merged_into: null });
+    expect((await t.db.selectFrom("signatures").select("label_id").where("id", "=", own.signatureId).executeTakeFirstOrThrow()).label_id).toBeNull();
+    expect(await (await get("/label", cookie)).text()).not.toContain("Shown as the artist");
+    // The artist confirms from the email: now they are shown once, as their own signature, with the label noted.
+    const token = (await lastEmailTo(t.db, "self@artist.test"))!.props.token!;
+    expect((await post(`/roster/${token}`, { intent: "confirm" })).status).toBe(200);
     const after = await t.db.selectFrom("signatures").select(["state", "merged_into"]).where("id", "=", entry!.id).executeTakeFirstOrThrow();
     expect(after).toEqual({ state: "withdrawn", merged_into: own.signatureId });
     const list = await publicList(`&label=${rep.labelId}`);
     expect(list).toEqual([expect.objectContaining({ name: "Self Signer", kind: "artist", label: "Merge Records", badges: ["email_confirmed", "via_label"] })]);
+  });
+
+  it("merges when the artist confirmed the entry first and their own signature is approved later", async () => {
+    const rep = await labelWithRep(t.db);
+    const cookie = await sessionFor(rep.userId);
+    await post("/label", { intent: "add", displayName: "Late Signer", role: "dj", country: "NL", artistEmail: "late@artist.test" }, cookie);
+    const [entry] = await rosterOf(rep.labelId);
+    const token = (await lastEmailTo(t.db, "late@artist.test"))!.props.token!;
+    await post(`/roster/${token}`, { intent: "confirm" });
+    const own = await sign(t.db, { displayName: "Late Signer", email: "late@artist.test" });
+    if (own.kind !== "created") throw new Error("expected a signature");
+    await t.db.transaction().execute(async (trx) => {
+      const { transition } = await import("../../../app/domain/signatures/lifecycle.server");
+      await transition(trx, own.signatureId, "confirm", "signer");
+    });
+    await approve(own.signatureId);
+    expect((await t.db.selectFrom("signatures").select("merged_into").where("id", "=", entry!.id).executeTakeFirstOrThrow()).merged_into).toBe(own.signatureId);
+    expect((await t.db.selectFrom("signatures").select("label_id").where("id", "=", own.signatureId).executeTakeFirstOrThrow()).label_id).toBe(rep.labelId);
+  });
+
+  it("refuses an artist address at the label's own domain, and a name whose artist withdrew from the label", async () => {
+    const rep = await labelWithRep(t.db, { domain: "ownmail-label.test" });
+    const cookie = await sessionFor(rep.userId);
+    const own = await post(
+      "/label",
+      { intent: "add", displayName: "Fake Confirmer", role: "musician", country: "FR", artistEmail: "artist@mail.ownmail-label.test" },
+      cookie,
+    );
+    expect(own.status).toBe(400);
+    expect(await own.text()).toContain("not one at your label");
+    await post("/label", { intent: "add", displayName: "Leaver", role: "musician", country: "FR", artistEmail: "leaver@artist.test" }, cookie);
+    const token = (await lastEmailTo(t.db, "leaver@artist.test"))!.props.token!;
+    await post(`/roster/${token}`, { intent: "withdraw" });
+    const again = await post("/label", { intent: "add", displayName: "Leaver", role: "musician", country: "FR" }, cookie);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("withdrew from your label");
+    const preview = await post("/label", { intent: "preview", csv: "name,role,country\nLeaver,musician,FR" }, cookie);
+    expect(await preview.text()).toContain("withdrew from your label");
+    expect((await rosterOf(rep.labelId)).filter((r) => r.state !== "withdrawn")).toEqual([]);
   });
 
   it("reminds an artist who has not answered once, after 7 days, and never again", async () => {
@@ -298,9 +341,9 @@ describe("a label's roster", () => {
     expect(emails.map((e) => (e.props as { reminder: boolean }).reminder)).toEqual([false, true]);
     expect(await sendRosterReminders(t.db, later)).toBe(0);
     expect((await emailsTo(t.db, "slow@artist.test")).length).toBe(2);
-    // The reminder's link replaced the first one.
+    // The first email's link still works beside the reminder's.
     const first = (emails[0]!.props as { token: string }).token;
-    expect((await get(`/roster/${first}`)).status).toBe(404);
+    expect((await get(`/roster/${first}`)).status).toBe(200);
     expect((await t.db.selectFrom("signatures").select("reminded_at").where("id", "=", entry!.id).executeTakeFirstOrThrow()).reminded_at).not.toBeNull();
   });
 });
@@ -312,7 +355,7 @@ describe("isolation between labels", () => {
     const myCookie = await sessionFor(mine.userId);
     const theirCookie = await sessionFor(theirs.userId);
     await post("/label", { intent: "add", displayName: "Their Artist", role: "musician", country: "GB" }, theirCookie);
-    await post("/label", { intent: "sign", country: "GB", attest: "on" }, theirCookie);
+    await post("/label", { intent: "sign", labelCountry: "GB", attest: "on" }, theirCookie);
     const theirEntries = await t.db.selectFrom("signatures").select(["id", "state"]).where("label_id", "=", theirs.labelId).execute();
     expect(theirEntries.length).toBe(2);
     for (const entry of theirEntries) {
@@ -373,6 +416,12 @@ describe("moderators and labels", () => {
 
     expect((await adminPost({ intent: "remove_rep", userId: a.userId })).status).toBe(200);
     expect((await get("/label", await sessionFor(a.userId))).status).toBe(302);
+    // Joining again with the removed address does not undo the removal.
+    await t.db.updateTable("users").set({ email: "removed.rep@duplabel-rejoin.com" }).where("id", "=", a.userId).execute();
+    await join({ labelName: "Dup Label A", website: "https://duplabel-rejoin.com", repName: "Removed Rep", email: "removed.rep@duplabel-rejoin.com" });
+    const rejoin = (await lastEmailTo(t.db, "removed.rep@duplabel-rejoin.com"))!.props.token!;
+    expect((await post(`/labels/confirm/${rejoin}`, { intent: "confirm" })).status).toBe(403);
+    expect((await t.db.selectFrom("users").select("disabled_at").where("id", "=", a.userId).executeTakeFirstOrThrow()).disabled_at).not.toBeNull();
     expect((await adminPost({ intent: "remove_rep", userId: moderatorId })).status).toBe(400);
   });
 });
