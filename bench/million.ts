@@ -92,7 +92,8 @@ async function seedIfNeeded(pool: pg.Pool, db: Db): Promise<SeedInfo> {
     console.log(`reusing ${DB_NAME}: ${int(ROWS)} approved names, seeded earlier in ${done.rows[0].seconds.toFixed(1)} s (--reseed to seed again)`);
     return { letterId: letter.letterId, seeded: false, seconds: done.rows[0].seconds };
   }
-  if (done.rows.length > 0) throw new Error(`${DB_NAME} holds another seeding (${done.rows[0]!.rows} rows): run with --reseed`);
+  const partial = await sql<{ n: number }>`select count(*)::int as n from (select 1 from signatures limit 1) x`.execute(db);
+  if (done.rows.length > 0 || partial.rows[0]!.n > 0) throw new Error(`${DB_NAME} holds another or an unfinished seeding: run with --reseed`);
 
   const t = performance.now();
   resetNames();
@@ -111,6 +112,16 @@ async function seedIfNeeded(pool: pg.Pool, db: Db): Promise<SeedInfo> {
   }
   // A few labels hold most roster entries (as in life), so one label filter has real work to do.
   const labelFor = (i: number) => labels[i % 7 === 0 ? i % LABELS : i % 5]!;
+
+  // The table's secondary indexes and its counting trigger are set aside while the rows go in, and
+  // put back after (an index built once over a million rows is many times quicker than a million
+  // inserts into it); the counts are rebuilt below from the rows themselves.
+  const indexes = await sql<{ name: string; def: string }>`
+    select i.indexname as name, i.indexdef as def from pg_indexes i
+    where i.schemaname = current_schema() and i.tablename = 'signatures'
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(db);
+  for (const index of indexes.rows) await sql`drop index ${sql.id(index.name)}`.execute(db);
+  await sql`alter table signatures disable trigger signatures_public_events`.execute(db);
 
   // Two connections insert batches side by side; names are made here, through the app's own key
   // functions (searchKey, nameKey), while the previous batch is being written.
@@ -155,6 +166,21 @@ async function seedIfNeeded(pool: pg.Pool, db: Db): Promise<SeedInfo> {
     }),
   );
   const insertSeconds = secondsSince(t);
+  const ix = performance.now();
+  const pending = [...indexes.rows];
+  await Promise.all(
+    [0, 1].map(async () => {
+      const client = await pool.connect();
+      try {
+        await client.query("set maintenance_work_mem = '256MB'");
+        for (let index = pending.shift(); index; index = pending.shift()) await client.query(index.def);
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  await sql`alter table signatures enable trigger signatures_public_events`.execute(db);
+  const indexSeconds = secondsSince(ix);
   const a = performance.now();
   await sql`analyze`.execute(db);
   const analyzeSeconds = secondsSince(a);
@@ -164,7 +190,7 @@ async function seedIfNeeded(pool: pg.Pool, db: Db): Promise<SeedInfo> {
   await refreshRollup(db, letter.letterId);
   const seconds = secondsSince(t);
   console.log(
-    `seeded ${int(ROWS)} approved names in ${seconds.toFixed(1)} s (inserts ${insertSeconds.toFixed(1)} s, analyze ${analyzeSeconds.toFixed(1)} s, ` +
+    `seeded ${int(ROWS)} approved names in ${seconds.toFixed(1)} s (inserts ${insertSeconds.toFixed(1)} s, ${indexes.rows.length} indexes ${indexSeconds.toFixed(1)} s, analyze ${analyzeSeconds.toFixed(1)} s, ` +
       `counts rebuilt ${secondsSince(r).toFixed(1)} s, drift ${drift})`,
   );
   await sql`insert into bench_seed (rows, seconds) values (${ROWS}, ${seconds})`.execute(db);
@@ -275,7 +301,9 @@ function rssSampler(pid: number) {
   };
 }
 
-async function startAppServer(env: Record<string, string>): Promise<{ server: ServerProcess; url: string; readySeconds: number; peak: ReturnType<typeof rssSampler> }> {
+async function startAppServer(
+  env: Record<string, string>,
+): Promise<{ server: ServerProcess; url: string; readySeconds: number; peak: ReturnType<typeof rssSampler> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t = performance.now();
@@ -346,9 +374,12 @@ async function cannon(url: string, options: Partial<Parameters<typeof autocannon
     p99: r.latency.p99,
     ok,
     bad: total - ok + r.errors + r.timeouts,
-    statuses: Object.entries(r.statusCodeStats)
-      .map(([code, s]) => `${code}×${s.count}`)
-      .join(" ") + (r.errors ? ` errors×${r.errors}` : "") + (r.timeouts ? ` timeouts×${r.timeouts}` : ""),
+    statuses:
+      Object.entries(r.statusCodeStats)
+        .map(([code, s]) => `${code}×${s.count}`)
+        .join(" ") +
+      (r.errors ? ` errors×${r.errors}` : "") +
+      (r.timeouts ? ` timeouts×${r.timeouts}` : ""),
   };
 }
 
@@ -406,7 +437,14 @@ async function main() {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const seed = await seedIfNeeded(pool, db);
   const { letterId } = seed;
-  add({ figure: `seed ${int(ROWS)} names`, value: `${seed.seconds.toFixed(1)} s${seed.seeded ? "" : " (earlier run)"}`, target: "≤ 60 s", raw: "", ratio: "", met: seed.seconds <= 60 });
+  add({
+    figure: `seed ${int(ROWS)} names`,
+    value: `${seed.seconds.toFixed(1)} s${seed.seeded ? "" : " (earlier run)"}`,
+    target: "≤ 60 s",
+    raw: "",
+    ratio: "",
+    met: seed.seconds <= 60,
+  });
 
   const deepRow = Math.max(1, Math.floor(ROWS / 2));
   const cursor = await deepCursor(db, letterId, deepRow);
@@ -449,7 +487,14 @@ async function main() {
   const { server, url } = started;
   const pid = server.child.pid!;
   try {
-    add({ figure: "start-up: ready (/healthz 200)", value: `${started.readySeconds.toFixed(2)} s`, target: "≤ 10 s", raw: "", ratio: "", met: started.readySeconds <= 10 });
+    add({
+      figure: "start-up: ready (/healthz 200)",
+      value: `${started.readySeconds.toFixed(2)} s`,
+      target: "≤ 10 s",
+      raw: "",
+      ratio: "",
+      met: started.readySeconds <= 10,
+    });
     const t = performance.now();
     let snapshotSeconds = NaN;
     while (secondsSince(t) < (SMOKE ? 60 : 300)) {
@@ -546,8 +591,22 @@ async function main() {
         ratio: "",
         met: firstByte <= 1 && res.status === 200 && lines - 1 === ROWS,
       });
-      add({ figure: "full /signatures.csv: all rows", value: `${total.toFixed(2)} s`, target: "≤ 15 s", raw: `${copySeconds.toFixed(2)} s (COPY to /dev/null)`, ratio: ratio(copySeconds, total), met: total <= 15 });
-      add({ figure: "full /signatures.csv: server RSS", value: `${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB`, target: "≤ 250 MiB", raw: "", ratio: "", met: peak <= 250 });
+      add({
+        figure: "full /signatures.csv: all rows",
+        value: `${total.toFixed(2)} s`,
+        target: "≤ 15 s",
+        raw: `${copySeconds.toFixed(2)} s (COPY to /dev/null)`,
+        ratio: ratio(copySeconds, total),
+        met: total <= 15,
+      });
+      add({
+        figure: "full /signatures.csv: server RSS",
+        value: `${before.toFixed(0)} → peak ${peak.toFixed(0)} MiB`,
+        target: "≤ 250 MiB",
+        raw: "",
+        ratio: "",
+        met: peak <= 250,
+      });
     }
 
     // Signing: form POSTs with unique emails and client addresses (a trusted proxy's header), the
@@ -556,7 +615,14 @@ async function main() {
       const run = Date.now().toString(36);
       let n = 0;
       const sampleBody = (i: number) =>
-        new URLSearchParams({ displayName: `Bench Signer ${i}`, role: "musician", country: "GB", email: `benchsign${run}x${i}@gmail.com`, attest: "on", consent: "on" }).toString();
+        new URLSearchParams({
+          displayName: `Bench Signer ${i}`,
+          role: "musician",
+          country: "GB",
+          email: `benchsign${run}x${i}@gmail.com`,
+          attest: "on",
+          consent: "on",
+        }).toString();
       const app = await cannon(
         `${url}/?index`,
         {
@@ -586,7 +652,10 @@ async function main() {
       );
       const script = path.join(tmpdir(), `countersign-bench-insert-${process.pid}.sql`);
       writeFileSync(script, "insert into bench_raw_insert (email, payload) values (md5(random()::text || clock_timestamp()::text), repeat('x', 200));\n");
-      const out = execFileSync("pgbench", ["-n", "-c", "16", "-j", "2", "-T", String(DURATION), "-f", script, dbUrl.toString()], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+      const out = execFileSync("pgbench", ["-n", "-c", "16", "-j", "2", "-T", String(DURATION), "-f", script, dbUrl.toString()], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      });
       const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
       await sql`truncate bench_raw_insert`.execute(db);
       const allStored = s.signatures === app.ok && s.emails >= app.ok;

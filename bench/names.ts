@@ -319,4 +319,3 @@ export function makeBatch(n: number, labelIds: string[]): Batch {
   }
   return b;
 }
-

@@ -7,6 +7,7 @@ import * as publicList from "./2026_11_28_2300_public_list";
 import * as redactableSnapshots from "./2026_11_30_1200_redactable_snapshots";
 import * as publicIds from "./2026_12_01_0900_public_ids";
 import * as tokenHmac from "./2026_12_01_1000_token_hmac";
+import * as publicListRanges from "./2026_12_02_1000_public_list_ranges";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_30_1200_redactable_snapshots": redactableSnapshots,
   "2026_12_01_0900_public_ids": publicIds,
   "2026_12_01_1000_token_hmac": tokenHmac,
+  "2026_12_02_1000_public_list_ranges": publicListRanges,
 };

@@ -123,6 +123,50 @@ describe("keyset pages", () => {
     }
   });
 
+  it("follow the same order with every filter, forwards and backwards, across the featured names (two range scans a page)", async () => {
+    const label = await addLabel(t.db, "Range Label", `range-${Date.now()}.test`);
+    const rows = Array.from({ length: 36 }, (_, i) => ({
+      name: `Range ${String.fromCharCode(65 + ((i * 7) % 26))} ${i}`,
+      kind: (["artist", "label", "roster"] as const)[i % 3]!,
+      labelId: i % 3 === 0 ? null : i % 2 === 0 ? label : null,
+      country: i % 4 === 0 ? "FR" : "GB",
+      featured: i % 5 === 0,
+      approvedSecondsAgo: (i * 37) % 11,
+    }));
+    await seedSignatures(t.db, letter, rows);
+    const filters: ListQuery[] = [{}, { kind: "roster" }, { country: "FR" }, { label }, { kind: "label", country: "GB" }];
+    for (const filter of filters) {
+      for (const sort of ["new", "az"] as const) {
+        const query = { ...filter, sort };
+        const whole = (await listPublic(t.db, letter.letterId, query, 200)).items;
+        const forwards = await all(query, 3);
+        expect(
+          forwards.map((i) => i.id),
+          JSON.stringify(query),
+        ).toEqual(whole.map((i) => i.id));
+        expect(forwards.length, JSON.stringify(query)).toBeGreaterThan(0);
+        // Featured first, then the rest.
+        const firstPlain = forwards.findIndex((i) => !i.featured);
+        if (firstPlain >= 0)
+          expect(
+            forwards.slice(firstPlain).every((i) => !i.featured),
+            JSON.stringify(query),
+          ).toBe(true);
+        let page = await listPublic(t.db, letter.letterId, query, 3);
+        while (page.next) page = await listPublic(t.db, letter.letterId, { ...query, after: page.next }, 3);
+        const back = [...page.items];
+        while (page.previous) {
+          page = await listPublic(t.db, letter.letterId, { ...query, before: page.previous }, 3);
+          back.unshift(...page.items);
+        }
+        expect(
+          back.map((i) => i.id),
+          JSON.stringify(query),
+        ).toEqual(whole.map((i) => i.id));
+      }
+    }
+  });
+
   it("break ties by the public id in every order, forwards and backwards", async () => {
     // Many names with the same approval time and the same search key: only the tie-breaker orders them.
     await seedSignatures(
