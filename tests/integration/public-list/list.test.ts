@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listPublic, eachPublic, type PublicSignature } from "../../../app/domain/public-list/list.server";
-import { readStats, reconcileRollup, refreshRollup } from "../../../app/domain/public-list/rollup.server";
+import { listChangeSeq, readStats, reconcileRollup, refreshRollup } from "../../../app/domain/public-list/rollup.server";
 import type { ListQuery } from "../../../app/domain/public-list/schema";
 import { SIGNATURE_STATES } from "../../../app/domain/signatures/states";
 import { setupTestDatabase } from "../../support/db";
@@ -315,6 +315,28 @@ describe("search and filters", () => {
 });
 
 describe("roll-up", () => {
+  it("moves its change counter on every folded change to what the list shows, and only then", async () => {
+    const seq = () => listChangeSeq(t.db, letter.letterId);
+    const [a] = await seedSignatures(t.db, letter, [{ name: "Counter One" }, { name: "Counter Two", state: "pending" }]);
+    await refreshRollup(t.db, letter.letterId);
+    const start = await seq();
+    await refreshRollup(t.db, letter.letterId);
+    expect(await seq(), "nothing changed").toBe(start);
+    // A change no count sees: featuring, a mark.
+    await t.db.updateTable("signatures").set({ is_featured: true }).where("id", "=", a!.id).execute();
+    expect((await refreshRollup(t.db, letter.letterId)).folded).toBe(0);
+    const featured = await seq();
+    expect(BigInt(featured)).toBe(BigInt(start) + 1n);
+    await t.db.updateTable("signatures").set({ identity_check: "Called the manager" }).where("id", "=", a!.id).execute();
+    await refreshRollup(t.db, letter.letterId);
+    expect(BigInt(await seq())).toBe(BigInt(featured) + 1n);
+    // A change the list does not show (a private field) moves nothing.
+    const quiet = await seq();
+    await t.db.updateTable("signatures").set({ private_name: "Someone Else" }).where("id", "=", a!.id).execute();
+    await refreshRollup(t.db, letter.letterId);
+    expect(await seq()).toBe(quiet);
+  });
+
   it("counts through appended changes, not a hot row, and follows approvals, withdrawals and edits", async () => {
     const [a, b, c] = await seedSignatures(t.db, letter, [{ name: "A" }, { name: "B", kind: "label" }, { name: "C", state: "pending" }]);
     const events = await t.db
