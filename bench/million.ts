@@ -191,7 +191,7 @@ async function seedIfNeeded(pool: pg.Pool, db: Db): Promise<SeedInfo> {
   const seconds = secondsSince(t);
   console.log(
     `seeded ${int(ROWS)} approved names in ${seconds.toFixed(1)} s (inserts ${insertSeconds.toFixed(1)} s, ${indexes.rows.length} indexes ${indexSeconds.toFixed(1)} s, analyze ${analyzeSeconds.toFixed(1)} s, ` +
-      `counts rebuilt ${secondsSince(r).toFixed(1)} s, drift ${drift})`,
+      `counts rebuilt ${secondsSince(r).toFixed(1)} s from the rows, ${int(drift)} of them added while the counting trigger was set aside)`,
   );
   await sql`insert into bench_seed (rows, seconds) values (${ROWS}, ${seconds})`.execute(db);
   return { letterId: letter.letterId, seeded: true, seconds };
