@@ -165,6 +165,7 @@ export interface PublicRollups {
   refreshed_at: Timestamp;
   reconciled_at: Timestamp | null;
   last_drift: Generated<number>;
+  change_seq: Generated<string>;
 }
 
 export interface PublicSnapshotDepartures {

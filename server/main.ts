@@ -41,8 +41,13 @@ maintenance.unref();
 // The public counts: refreshed before serving, then every PUBLIC_REFRESH_SECONDS, which also
 // reconciles daily and takes the day's snapshot (the first tick runs once the server listens, so a
 // new day's export never delays start-up).
+// A tick that is still running (a day's snapshot at a million names takes a while) is not started
+// again beside itself; across processes the snapshot's lease keeps one build in flight.
+let ticking: Promise<void> | undefined;
 const refreshPublicList = () =>
-  publicListTick(database.db, letter.letterId, log).catch((error: unknown) => log.error({ err: error }, "public list refresh failed"));
+  (ticking ??= publicListTick(database.db, letter.letterId, log)
+    .catch((error: unknown) => log.error({ err: error }, "public list refresh failed"))
+    .finally(() => (ticking = undefined)));
 await refreshRollup(database.db, letter.letterId);
 const publicRefresh = setInterval(refreshPublicList, env.PUBLIC_REFRESH_SECONDS * 1000);
 publicRefresh.unref();

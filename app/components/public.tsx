@@ -1,7 +1,8 @@
 import { useEffect, useState } from "react";
 import { BADGES, BADGE_IDS, type BadgeId } from "~/domain/public-list/badges";
+import { formatNumber } from "~/utils/format";
 
-const number = (n: number) => n.toLocaleString("en-GB");
+const number = formatNumber;
 const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 export const formatDay = (day: string) => dayFormat.format(new Date(`${day.slice(0, 10)}T00:00:00Z`));
 

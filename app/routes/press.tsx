@@ -4,6 +4,7 @@ import { BadgeGlossary, CountChart, Totals, formatDay } from "~/components/publi
 import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadPressPage } from "~/domain/public-list/page.server";
 import { countryName } from "~/domain/signatures/countries";
+import { formatNumber } from "~/utils/format";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return { ...(await loadPressPage(context.db, context.letter)), contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
@@ -41,7 +42,7 @@ export default function PressRoute() {
               {totals.byCountry.map((c) => (
                 <tr key={c.country}>
                   <td>{countryName(c.country)}</td>
-                  <td>{c.count.toLocaleString("en-GB")}</td>
+                  <td>{formatNumber(c.count)}</td>
                 </tr>
               ))}
             </tbody>
@@ -149,8 +150,8 @@ export default function PressRoute() {
                   </td>
                   <td>{s.takenAt.replace("T", " ").replace("Z", "")}</td>
                   <td>
-                    {s.rowCount.toLocaleString("en-GB")}
-                    {s.redactedRows > 0 ? ` (${s.redactedRows.toLocaleString("en-GB")} removed since)` : ""}
+                    {formatNumber(s.rowCount)}
+                    {s.redactedRows > 0 ? ` (${formatNumber(s.redactedRows)} removed since)` : ""}
                   </td>
                   <td>
                     <code className="hash">{s.root}</code>
@@ -188,7 +189,7 @@ export default function PressRoute() {
                 <td>
                   <code className="hash">{v.sha256}</code>
                 </td>
-                <td>{v.signatures.toLocaleString("en-GB")}</td>
+                <td>{formatNumber(v.signatures)}</td>
               </tr>
             ))}
           </tbody>

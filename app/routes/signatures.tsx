@@ -8,6 +8,7 @@ import { NAMES_CACHE } from "~/utils/cache";
 import { listHref, loadListPage } from "~/domain/public-list/page.server";
 import { COUNTRIES, countryName } from "~/domain/signatures/countries";
 import { ROLE_LABELS, ROLES } from "~/domain/signatures/states";
+import { formatNumber } from "~/utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = await loadListPage(context.db, context.letter.letterId, new URL(request.url).searchParams);
@@ -27,7 +28,7 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": NAMES_CACHE })
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const title = "Who signed · Countersign";
   const description = data
-    ? `${data.totals.total.toLocaleString("en-GB")} names from the music industry, each confirmed and approved by moderators.`
+    ? `${formatNumber(data.totals.total)} names from the music industry, each confirmed and approved by moderators.`
     : "The names that signed, each confirmed and approved by moderators.";
   const url = data?.url ?? "";
   return [

@@ -1,14 +1,16 @@
-import { createHash } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NAMES_CACHE } from "~/utils/cache";
 import { CSV_BOM, CSV_HEADER, csvRow } from "~/domain/public-list/csv";
 import { eachPublic } from "~/domain/public-list/list.server";
+import { csvEtag } from "~/domain/public-list/page.server";
 import { publicResource } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
 import { etagMatches } from "~/utils/etag";
 
 // GET /signatures.csv — the same rows as /api/v1/signatures (same filters, same order), every
-// page of them, streamed a batch at a time so memory stays flat at any size.
+// page of them, streamed from the first byte in one pass, a batch at a time (flat memory).
+const CSV_BATCH = 2000;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) {
@@ -21,17 +23,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = { ...parsed.query, after: undefined, before: undefined, limit: undefined };
   const { letterId } = context.letter;
 
-  // The ETag is the hash of the rows, read once without keeping them; a second read streams them.
-  const hash = createHash("sha256");
-  for await (const item of eachPublic(context.db, letterId, query)) hash.update(csvRow(item));
-  const etag = `"csv-${hash.digest("base64url").slice(0, 32)}"`;
+  // The ETag comes from the roll-up's change counter, known before any row is read (decision 013).
+  const etag = await csvEtag(context.db, letterId, query);
   const day = new Date().toISOString().slice(0, 10);
   const headers = { ETag: etag, "Content-Disposition": `attachment; filename="signatures-${day}.csv"` };
   if (etagMatches(request.headers.get("If-None-Match"), etag)) {
     return new Response(null, { status: 304, headers: { ...headers, "Cache-Control": NAMES_CACHE } });
   }
 
-  const rows = eachPublic(context.db, letterId, query);
+  const rows = eachPublic(context.db, letterId, query, CSV_BATCH);
   const encoder = new TextEncoder();
   let started = false;
   const stream = new ReadableStream<Uint8Array>({

@@ -8,6 +8,8 @@ import * as redactableSnapshots from "./2026_11_30_1200_redactable_snapshots";
 import * as publicIds from "./2026_12_01_0900_public_ids";
 import * as tokenHmac from "./2026_12_01_1000_token_hmac";
 import * as labels from "./2026_12_02_0900_labels";
+import * as publicListRanges from "./2026_12_02_1000_public_list_ranges";
+import * as publicListChanges from "./2026_12_02_1100_public_list_changes";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -23,4 +25,6 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_0900_public_ids": publicIds,
   "2026_12_01_1000_token_hmac": tokenHmac,
   "2026_12_02_0900_labels": labels,
+  "2026_12_02_1000_public_list_ranges": publicListRanges,
+  "2026_12_02_1100_public_list_changes": publicListChanges,
 };

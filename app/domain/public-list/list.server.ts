@@ -39,26 +39,40 @@ const relevance = (q: string) => sql`(word_similarity(${q}, s.search_key) + simi
 
 interface Order {
   dir: "asc" | "desc";
-  /** The keyset: all in one direction, so one row comparison continues the order. */
+  /**
+   * The featured names' group, when the order puts them first: a boolean key with two values, so
+   * a page is at most two index range scans (the rest of the cursor's group, then the next group),
+   * each with an equality on the group and one row comparison on the keys after it. (One row
+   * comparison starting with the boolean is estimated at one row by the planner, which then joins
+   * and sorts every remaining row; decision 013.)
+   */
+  group?: {
+    /** The first key as the cursor holds it (`is_featured` newest first, `not is_featured` A–Z). */
+    key: RawBuilder<boolean>;
+    /** How the cursor writes that key for a featured name. */
+    featured: "true" | "false";
+  };
+  /** The keyset after the group: all in one direction, so one row comparison continues the order. */
   keys: (q: string) => RawBuilder<unknown>[];
 }
 
 // Ties are broken by the public id: a cursor carries it, and so never the internal, counting id.
 const ORDERS: Record<Sort, Order> = {
   // Featured names first, then the newest on the list.
-  new: { dir: "desc", keys: () => [sql`s.is_featured`, sql`s.approved_at`, sql`s.public_id`] },
-  az: { dir: "asc", keys: () => [sql`(not s.is_featured)`, sql`s.search_key`, sql`s.public_id`] },
+  new: { dir: "desc", group: { key: sql`s.is_featured`, featured: "true" }, keys: () => [sql`s.approved_at`, sql`s.public_id`] },
+  az: { dir: "asc", group: { key: sql`(not s.is_featured)`, featured: "false" }, keys: () => [sql`s.search_key`, sql`s.public_id`] },
   // Newest approvals, featured or not (the feed).
   recent: { dir: "desc", keys: () => [sql`s.approved_at`, sql`s.public_id`] },
   relevance: { dir: "desc", keys: (q) => [relevance(q), sql`s.public_id`] },
 };
 // The same keys as text, exactly as PostgreSQL prints them, so a cursor round-trips without loss
-// (a JavaScript Date would drop microseconds and repeat rows).
-const KEY_TEXT: Record<Sort, (q: string) => RawBuilder<string>[]> = {
-  new: () => [sql`s.is_featured::text`, sql`s.approved_at::text`, sql`s.public_id`],
-  az: () => [sql`(not s.is_featured)::text`, sql`s.search_key`, sql`s.public_id`],
-  recent: () => [sql`s.approved_at::text`, sql`s.public_id`],
-  relevance: (q) => [sql<string>`(${relevance(q)})::text`, sql`s.public_id`],
+// (a JavaScript Date would drop microseconds and repeat rows). They are read from the page's
+// rows (p), after the range scans.
+const KEY_TEXT: Record<Sort, RawBuilder<string>[]> = {
+  new: [sql`p.k0::text`, sql`p.k1::text`, sql`p.k2`],
+  az: [sql`p.k0::text`, sql`p.k1`, sql`p.k2`],
+  recent: [sql`p.k0::text`, sql`p.k1`],
+  relevance: [sql`p.k0::text`, sql`p.k1`],
 };
 /** A cursor this order cannot use (forged, broken, or from another order), in `after` or `before`. */
 export class BadCursorError extends Error {
@@ -94,42 +108,95 @@ async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, 
   const dir = backwards ? (order.dir === "asc" ? "desc" : "asc") : order.dir;
 
   const run = async (trx: Db) => {
-    let select = trx
-      .selectFrom("signatures as s")
-      .leftJoin("labels as l", "l.id", "s.label_id")
-      .select([
-        "s.public_id",
-        sql<string>`s.id::text`.as("signature_id"),
-        "s.display_name",
-        "s.kind",
-        "s.role",
-        "s.country",
-        "s.is_featured",
-        "s.identity_check",
-        "s.confirmed_at",
-        sql<string>`to_char(s.created_at at time zone 'UTC', 'YYYY-MM-DD')`.as("signed_on"),
-        sql<string>`to_char(s.approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`.as("approved_at"),
-        "l.name as label_name",
-        "l.domain_verified_at",
-        "l.dns_verified_at",
-        sql<string[]>`array[${sql.join(KEY_TEXT[sort](q))}]`.as("cursor_keys"),
-      ])
-      .where("s.letter_id", "=", letterId)
-      // A literal, so the planner can use the partial indexes built for approved rows.
-      .where(sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)}`);
-    if (query.kind) select = select.where("s.kind", "=", query.kind);
-    if (query.role) select = select.where("s.role", "=", query.role);
-    if (query.country) select = select.where("s.country", "=", query.country);
-    if (query.label) select = select.where("s.label_id", "=", query.label);
-    if (q) select = select.where(sql<boolean>`(s.search_key like ${"%" + q + "%"} or ${q} <% s.search_key)`);
-    const keys = order.keys(q);
-    if (cursor) {
-      const values = cursor.map((value, i) => sql`${value}::${sql.raw(KEYS[CURSOR_KEYS[sort][i]!].sqlType)}`);
-      const op = dir === "asc" ? sql`>` : sql`<`;
-      select = select.where(sql<boolean>`(${sql.join(keys)}) ${op} (${sql.join(values)})`);
+    // One range scan over the approved rows' index: filters, then optionally a group and a row
+    // comparison, in index order, stopping after the page. Labels are joined to the page only.
+    const scan = (part: number, featured: boolean | undefined, after: RawBuilder<unknown>[] | undefined) => {
+      let select = trx
+        .selectFrom("signatures as s")
+        .select([
+          sql<number>`${sql.lit(part)}`.as("part"),
+          "s.id",
+          "s.public_id",
+          "s.display_name",
+          "s.kind",
+          "s.role",
+          "s.country",
+          "s.is_featured",
+          "s.identity_check",
+          "s.confirmed_at",
+          "s.created_at",
+          "s.approved_at",
+          "s.label_id",
+        ])
+        .where("s.letter_id", "=", letterId)
+        // A literal, so the planner can use the partial indexes built for approved rows.
+        .where(sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)}`);
+      const keys = order.keys(q);
+      const all = order.group ? [order.group.key, ...keys] : keys;
+      select = select.select(all.map((key, i) => sql`${key}`.as(`k${i}`)));
+      if (query.kind) select = select.where("s.kind", "=", query.kind);
+      if (query.role) select = select.where("s.role", "=", query.role);
+      if (query.country) select = select.where("s.country", "=", query.country);
+      if (query.label) select = select.where("s.label_id", "=", query.label);
+      if (q) select = select.where(sql<boolean>`(s.search_key like ${"%" + q + "%"} or ${q} <% s.search_key)`);
+      // On the column itself (the planner folds `(not x) = false` to `x`, which an index on the
+      // expression no longer matches).
+      if (featured !== undefined) select = select.where("s.is_featured", "=", sql.lit(featured));
+      if (after) select = select.where(sql<boolean>`(${sql.join(keys)}) ${dir === "asc" ? sql`>` : sql`<`} (${sql.join(after)})`);
+      for (const key of keys) select = select.orderBy(sql`${key} ${sql.raw(dir)}`);
+      return select.limit(limit + 1);
+    };
+
+    const cast = (value: string, i: number) => sql`${value}::${sql.raw(KEYS[CURSOR_KEYS[sort][i]!].sqlType)}`;
+    const scans: ReturnType<typeof scan>[] = [];
+    if (order.group) {
+      // Featured names first, then the rest; reading backwards, the other way round.
+      const groups = backwards ? [false, true] : [true, false];
+      const from = cursor ? groups.indexOf(cursor[0] === order.group.featured) : 0;
+      for (let i = from; i < groups.length; i++) {
+        const after = cursor && i === from ? cursor.slice(1).map((v, j) => cast(v, j + 1)) : undefined;
+        scans.push(scan(scans.length, groups[i]!, after));
+      }
+    } else {
+      scans.push(scan(0, undefined, cursor?.map(cast)));
     }
-    for (const key of keys) select = select.orderBy(sql`${key} ${sql.raw(dir)}`);
-    return select.limit(limit + 1).execute();
+    const keyCount = (order.group ? 1 : 0) + order.keys(q).length;
+    const pageOrder = sql.join(
+      [sql`p.part`, ...Array.from({ length: keyCount - (order.group ? 1 : 0) }, (_, i) => sql`${sql.ref(`p.k${i + (order.group ? 1 : 0)}`)} ${sql.raw(dir)}`)],
+      sql`, `,
+    );
+    const union = sql.join(
+      scans.map((s) => sql`(${s})`),
+      sql` union all `,
+    );
+    const result = await sql<{
+      public_id: string;
+      signature_id: string;
+      display_name: string;
+      kind: string;
+      role: string;
+      country: string;
+      is_featured: boolean;
+      identity_check: string | null;
+      confirmed_at: Date | null;
+      signed_on: string;
+      approved_at: string;
+      label_name: string | null;
+      domain_verified_at: Date | null;
+      dns_verified_at: Date | null;
+      cursor_keys: string[];
+    }>`
+      select p.public_id, p.id::text as signature_id, p.display_name, p.kind, p.role, p.country, p.is_featured,
+             p.identity_check, p.confirmed_at,
+             to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD') as signed_on,
+             to_char(p.approved_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as approved_at,
+             l.name as label_name, l.domain_verified_at, l.dns_verified_at,
+             array[${sql.join(KEY_TEXT[sort])}] as cursor_keys
+      from (${union}) as p
+      left join labels as l on l.id = p.label_id
+      order by ${pageOrder}
+      limit ${limit + 1}`.execute(trx);
+    return result.rows;
   };
 
   // The similarity threshold is set for this transaction only; pooled connections stay as they were.

@@ -1,7 +1,8 @@
 import type { Db } from "../../../db/client";
+import { sha256 } from "../common/hash";
 import { listLetterVersions, type LetterVersion } from "../letter/letter.server";
 import { BadCursorError, listPublic, publicLabels, type PublicPage } from "./list.server";
-import { readStats, type PublicStats } from "./rollup.server";
+import { listChangeSeq, readStats, type PublicStats } from "./rollup.server";
 import { parseListQuery, type ListQuery } from "./schema";
 import { listSnapshots } from "./snapshots.server";
 
@@ -70,4 +71,18 @@ export async function loadPressPage(db: Db, letter: Pick<LetterVersion, "letterI
     })),
     snapshots,
   };
+}
+
+/** Bumped when the CSV's columns or encoding change, so no cache keeps a copy in the old shape. */
+const CSV_FORMAT = 1;
+
+/**
+ * The full CSV's ETag, known before its first row is read: the roll-up's change counter (which
+ * moves whenever a refresh folds any change to the list), the letter and the filters. A change is
+ * seen once the roll-up folds it, within PUBLIC_REFRESH_SECONDS, as the counts are.
+ */
+export async function csvEtag(db: Db, letterId: number, query: ListQuery): Promise<string> {
+  const seq = await listChangeSeq(db, letterId);
+  const filters = sha256(listHref("", { ...query, after: undefined, before: undefined, limit: undefined }, {})).slice(0, 16);
+  return `"csv-${CSV_FORMAT}-${letterId}-${seq}-${filters}"`;
 }

@@ -66,6 +66,28 @@ async function summarise(trx: Db, letterId: number): Promise<StoredStats> {
   return stats;
 }
 
+async function bumpChangeSeq(trx: Db, letterId: number) {
+  await trx
+    .updateTable("public_rollups")
+    .set({ change_seq: sql<string>`change_seq + 1` })
+    .where("letter_id", "=", letterId)
+    .execute();
+}
+
+/**
+ * The roll-up's change counter: it moves on whenever a refresh folds a change to what the public
+ * list shows, so an export's ETag is known before its first row is read (decision 013). It lags
+ * the list by at most PUBLIC_REFRESH_SECONDS, as the counts do.
+ */
+export async function listChangeSeq(db: Db, letterId: number): Promise<string> {
+  const row = await db
+    .selectFrom("public_rollups")
+    .select(sql<string>`change_seq::text`.as("seq"))
+    .where("letter_id", "=", letterId)
+    .executeTakeFirst();
+  return row?.seq ?? "0";
+}
+
 async function storeStats(trx: Db, letterId: number, stats: StoredStats) {
   await trx
     .updateTable("public_rollups")
@@ -81,7 +103,7 @@ async function storeStats(trx: Db, letterId: number, stats: StoredStats) {
 export async function refreshRollup(db: Db, letterId: number): Promise<{ folded: number }> {
   return db.transaction().execute(async (trx) => {
     await lockRollup(trx, letterId);
-    const folded = await sql<{ folded: number }>`
+    const folded = await sql<{ folded: number; events: number }>`
       with folded as (
         delete from public_list_events where letter_id = ${letterId}
         returning letter_version_id, kind, country, day, delta
@@ -93,9 +115,12 @@ export async function refreshRollup(db: Db, letterId: number): Promise<{ folded:
         do update set n = public_count_buckets.n + excluded.n
         returning 1
       )
-      select (select count(*) from folded)::int as folded, (select count(*) from summed)::int as buckets`.execute(trx);
+      select (select count(*) from folded where delta <> 0)::int as folded, (select count(*) from folded)::int as events,
+             (select count(*) from summed)::int as buckets`.execute(trx);
     await trx.deleteFrom("public_count_buckets").where("letter_id", "=", letterId).where("n", "=", 0).execute();
     await storeStats(trx, letterId, await summarise(trx, letterId));
+    // Any change to what the list shows (counted or not) moves the change counter on.
+    if ((folded.rows[0]?.events ?? 0) > 0) await bumpChangeSeq(trx, letterId);
     return { folded: folded.rows[0]?.folded ?? 0 };
   });
 }
@@ -111,9 +136,9 @@ export async function reconcileRollup(db: Db, letterId: number): Promise<{ drift
     .execute(async (trx) => {
       await lockRollup(trx, letterId);
       // The changes not folded yet are already in the signatures this snapshot sees: drop them.
-      const pending = await sql<{ n: number }>`
+      const pending = await sql<{ n: number; events: number }>`
         with gone as (delete from public_list_events where letter_id = ${letterId} returning delta)
-        select coalesce(sum(delta), 0)::int as n from gone`.execute(trx);
+        select coalesce(sum(delta), 0)::int as n, count(*)::int as events from gone`.execute(trx);
       const before = await trx
         .selectFrom("public_count_buckets")
         .select(sql<number>`coalesce(sum(n), 0)::int`.as("n"))
@@ -129,6 +154,8 @@ export async function reconcileRollup(db: Db, letterId: number): Promise<{ drift
       const stats = await summarise(trx, letterId);
       const drift = stats.total - (before.n + (pending.rows[0]?.n ?? 0));
       await storeStats(trx, letterId, stats);
+      // A recount that corrected the figures, or dropped changes not folded yet, changed what was published.
+      if (drift !== 0 || (pending.rows[0]?.events ?? 0) > 0) await bumpChangeSeq(trx, letterId);
       await trx
         .updateTable("public_rollups")
         .set({ reconciled_at: sql<Date>`now()`, last_drift: drift })

@@ -69,9 +69,11 @@ export interface SnapshotSummary {
 /**
  * Opens a build of the given kind. The exclusive lock waits for any name already leaving the list
  * to commit, so whatever leaves later finds this build open and is recorded as a departure.
- * Returns undefined when today's daily snapshot is already taken (or being taken).
+ * One build is in flight at a time across every process: the open, unsealed build is the lease
+ * (dropped as stale after STALE_BUILD, when its process died). Returns "busy" while another is
+ * being built, and "taken" when today's daily snapshot exists already.
  */
-async function openBuild(db: Db, letterId: number, kind: SnapshotKind): Promise<string | undefined> {
+async function openBuild(db: Db, letterId: number, kind: SnapshotKind): Promise<{ id: string } | "busy" | "taken"> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${SNAPSHOT_LOCK_KEY}, ${letterId})`.execute(trx);
     await trx
@@ -80,13 +82,21 @@ async function openBuild(db: Db, letterId: number, kind: SnapshotKind): Promise<
       .where("seq", "is", null)
       .where(sql<boolean>`started_at < now() - ${STALE_BUILD}::interval`)
       .execute();
+    const inFlight = await trx.selectFrom("public_snapshots").select("id").where("letter_id", "=", letterId).where("seq", "is", null).executeTakeFirst();
+    if (inFlight) return "busy";
     const inserted = await trx
       .insertInto("public_snapshots")
-      .values({ letter_id: letterId, kind, daily_day: kind === "daily" ? sql<Date>`(now() at time zone 'UTC')::date` : null })
+      // The time the lease was taken (not the transaction's start, which may predate the lock).
+      .values({
+        letter_id: letterId,
+        kind,
+        daily_day: kind === "daily" ? sql<Date>`(now() at time zone 'UTC')::date` : null,
+        started_at: sql<Date>`clock_timestamp()`,
+      })
       .onConflict((oc) => oc.columns(["letter_id", "daily_day"]).doNothing())
       .returning(sql<string>`id::text`.as("id"))
       .executeTakeFirst();
-    return inserted?.id;
+    return inserted ? { id: inserted.id } : "taken";
   });
 }
 
@@ -135,6 +145,9 @@ async function build(db: Db, letterId: number, snapshotId: string, kind: Snapsho
       if (batch.length >= BATCH) await flush();
     }
     await flush();
+    // Fresh statistics first: planned from a table thought empty, each batch of the walk below
+    // sorted every row after it (a 1,000,000-row build took minutes; decision 013).
+    await sql`analyze public_snapshot_rows`.execute(db);
     // The root follows the file's order: the digests sorted.
     const root = createHash("sha256");
     for await (const rows of digestOrdered(db, snapshotId)) for (const r of rows) root.update(r.digest, "utf8");
@@ -213,15 +226,23 @@ export async function takeDailySnapshot(db: Db, letterId: number): Promise<Snaps
     .where(sql<boolean>`daily_day = (now() at time zone 'UTC')::date`)
     .executeTakeFirst();
   if (taken) return undefined;
-  const id = await openBuild(db, letterId, "daily");
-  return id === undefined ? undefined : build(db, letterId, id, "daily");
+  // Another build in flight (an on-demand one, or another process's): a later tick takes it.
+  const opened = await openBuild(db, letterId, "daily");
+  return typeof opened === "string" ? undefined : build(db, letterId, opened.id, "daily");
 }
 
-/** Takes a snapshot now (the admin button, `npm run snapshot`), chained after the last one. */
-export async function takeSnapshot(db: Db, letterId: number): Promise<SnapshotSummary> {
-  const id = await openBuild(db, letterId, "on_demand");
-  if (id === undefined) throw new Error("an on-demand snapshot could not be opened");
-  return build(db, letterId, id, "on_demand");
+/**
+ * Takes a snapshot now (the admin button, `npm run snapshot`), chained after the last one; waits
+ * its turn while another build is in flight (at most `waitMs`).
+ */
+export async function takeSnapshot(db: Db, letterId: number, waitMs = 10 * 60_000): Promise<SnapshotSummary> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const opened = await openBuild(db, letterId, "on_demand");
+    if (typeof opened !== "string") return build(db, letterId, opened.id, "on_demand");
+    if (Date.now() > until) throw new Error("another snapshot is still being taken; try again later");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 const summaryColumns = [

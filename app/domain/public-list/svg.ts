@@ -1,10 +1,12 @@
+import { formatNumber } from "../../utils/format";
+
 /** Server-drawn images: the count badge and the social card. Plain strings, no script, no fonts to fetch. */
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 
-export const formatCount = (n: number) => n.toLocaleString("en-GB");
+export const formatCount = formatNumber;
 
 /** A shields-style badge: "signatures | 12,345". Widths estimated from character counts. */
 export function countBadgeSvg(count: number, label = "signatures"): string {

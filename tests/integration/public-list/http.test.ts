@@ -213,6 +213,41 @@ describe("CSV", () => {
     expect(csvNames).toEqual(json.data.map((d) => d.name));
   });
 
+  it("takes its ETag from the roll-up's change counter before reading a row, and a folded change moves it", async () => {
+    const first = await get("/signatures.csv");
+    await first.arrayBuffer();
+    const etag = first.headers.get("etag")!;
+    expect(etag).toMatch(/^"csv-1-\d+-\d+-[0-9a-f]{16}"$/);
+    const again = await get("/signatures.csv", { "If-None-Match": etag });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    // Another filter, another tag.
+    const filtered = await get("/signatures.csv?country=FR");
+    await filtered.arrayBuffer();
+    expect(filtered.headers.get("etag")).not.toBe(etag);
+
+    // Featuring a name moves no count, but changes the file: once folded, the tag moves.
+    const star = seeded.find((s) => s.name === "Public Artist 3")!;
+    await t.db.updateTable("signatures").set({ is_featured: true }).where("id", "=", star.id).execute();
+    expect((await refreshRollup(t.db, letter.letterId)).folded).toBe(0);
+    const featured = await get("/signatures.csv", { "If-None-Match": etag });
+    expect(featured.status).toBe(200);
+    const text = await featured.text();
+    expect(text.split("\r\n")[1]).toMatch(/^"(Featured Star|Public Artist 3)"/);
+    const etag2 = featured.headers.get("etag")!;
+    expect(etag2).not.toBe(etag);
+
+    // So does a label's new name, which every one of its rows shows.
+    await t.db.updateTable("labels").set({ name: "Warp" }).where("name", "=", "Warp Records").execute();
+    await refreshRollup(t.db, letter.letterId);
+    const renamed = await get("/signatures.csv", { "If-None-Match": etag2 });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.text()).toContain(`"Aphex Twin","roster","musician","GB","Warp"`);
+    await t.db.updateTable("labels").set({ name: "Warp Records" }).where("name", "=", "Warp").execute();
+    await t.db.updateTable("signatures").set({ is_featured: false }).where("id", "=", star.id).execute();
+    await refreshRollup(t.db, letter.letterId);
+  });
+
   it("applies the same filters, and refuses bad ones with a message", async () => {
     const text = await (await get("/signatures.csv?country=FR")).text();
     expect(text.split("\r\n").slice(1, -1)).toHaveLength(15);

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listPublic, eachPublic, type PublicSignature } from "../../../app/domain/public-list/list.server";
-import { readStats, reconcileRollup, refreshRollup } from "../../../app/domain/public-list/rollup.server";
+import { listChangeSeq, readStats, reconcileRollup, refreshRollup } from "../../../app/domain/public-list/rollup.server";
 import type { ListQuery } from "../../../app/domain/public-list/schema";
 import { SIGNATURE_STATES } from "../../../app/domain/signatures/states";
 import { setupTestDatabase } from "../../support/db";
@@ -119,6 +119,51 @@ describe("keyset pages", () => {
         back.unshift(...page.items);
       }
       expect(back.map((i) => i.id)).toEqual(forwards.map((i) => i.id));
+    }
+  });
+
+  it("follow the same order with every filter, forwards and backwards, across the featured names (two range scans a page)", async () => {
+    const label = await addLabel(t.db, "Range Label", `range-${Date.now()}.test`);
+    const rows = Array.from({ length: 36 }, (_, i) => ({
+      name: `Range ${String.fromCharCode(65 + ((i * 7) % 26))} ${i}`,
+      kind: (["artist", "label", "roster"] as const)[i % 3]!,
+      // Roster entries only: one signature per label (signatures_label_sign_key).
+      labelId: i % 3 === 2 && i % 2 === 0 ? label : null,
+      country: i % 4 === 0 ? "FR" : "GB",
+      featured: i % 5 === 0,
+      approvedSecondsAgo: (i * 37) % 11,
+    }));
+    await seedSignatures(t.db, letter, rows);
+    const filters: ListQuery[] = [{}, { kind: "roster" }, { country: "FR" }, { label }, { kind: "label", country: "GB" }];
+    for (const filter of filters) {
+      for (const sort of ["new", "az"] as const) {
+        const query = { ...filter, sort };
+        const whole = (await listPublic(t.db, letter.letterId, query, 200)).items;
+        const forwards = await all(query, 3);
+        expect(
+          forwards.map((i) => i.id),
+          JSON.stringify(query),
+        ).toEqual(whole.map((i) => i.id));
+        expect(forwards.length, JSON.stringify(query)).toBeGreaterThan(0);
+        // Featured first, then the rest.
+        const firstPlain = forwards.findIndex((i) => !i.featured);
+        if (firstPlain >= 0)
+          expect(
+            forwards.slice(firstPlain).every((i) => !i.featured),
+            JSON.stringify(query),
+          ).toBe(true);
+        let page = await listPublic(t.db, letter.letterId, query, 3);
+        while (page.next) page = await listPublic(t.db, letter.letterId, { ...query, after: page.next }, 3);
+        const back = [...page.items];
+        while (page.previous) {
+          page = await listPublic(t.db, letter.letterId, { ...query, before: page.previous }, 3);
+          back.unshift(...page.items);
+        }
+        expect(
+          back.map((i) => i.id),
+          JSON.stringify(query),
+        ).toEqual(whole.map((i) => i.id));
+      }
     }
   });
 
@@ -270,6 +315,28 @@ describe("search and filters", () => {
 });
 
 describe("roll-up", () => {
+  it("moves its change counter on every folded change to what the list shows, and only then", async () => {
+    const seq = () => listChangeSeq(t.db, letter.letterId);
+    const [a] = await seedSignatures(t.db, letter, [{ name: "Counter One" }, { name: "Counter Two", state: "pending" }]);
+    await refreshRollup(t.db, letter.letterId);
+    const start = await seq();
+    await refreshRollup(t.db, letter.letterId);
+    expect(await seq(), "nothing changed").toBe(start);
+    // A change no count sees: featuring, a mark.
+    await t.db.updateTable("signatures").set({ is_featured: true }).where("id", "=", a!.id).execute();
+    expect((await refreshRollup(t.db, letter.letterId)).folded).toBe(0);
+    const featured = await seq();
+    expect(BigInt(featured)).toBe(BigInt(start) + 1n);
+    await t.db.updateTable("signatures").set({ identity_check: "Called the manager" }).where("id", "=", a!.id).execute();
+    await refreshRollup(t.db, letter.letterId);
+    expect(BigInt(await seq())).toBe(BigInt(featured) + 1n);
+    // A change the list does not show (a private field) moves nothing.
+    const quiet = await seq();
+    await t.db.updateTable("signatures").set({ private_name: "Someone Else" }).where("id", "=", a!.id).execute();
+    await refreshRollup(t.db, letter.letterId);
+    expect(await seq()).toBe(quiet);
+  });
+
   it("counts through appended changes, not a hot row, and follows approvals, withdrawals and edits", async () => {
     const [a, b, c] = await seedSignatures(t.db, letter, [{ name: "A" }, { name: "B", kind: "label" }, { name: "C", state: "pending" }]);
     const events = await t.db

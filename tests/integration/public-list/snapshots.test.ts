@@ -277,16 +277,29 @@ describe("redactable snapshots", () => {
     expect(result.out).toContain("all 4 snapshots verify");
   }, 60_000);
 
-  it("takes one daily snapshot however many processes ask at once, and on-demand ones alongside", async () => {
+  it("builds one snapshot at a time however many processes ask at once: on-demand ones wait their turn, a daily one a later tick", async () => {
     await t.db.deleteFrom("public_snapshots").execute();
     const results = await Promise.all([
       ...[1, 2, 3, 4].map(() => takeDailySnapshot(t.db, letter.letterId)),
       takeSnapshot(t.db, letter.letterId),
       takeSnapshot(t.db, letter.letterId),
     ]);
-    expect(results.filter((r) => r?.kind === "daily")).toHaveLength(1);
+    expect(results.filter((r) => r?.kind === "daily").length).toBeLessThanOrEqual(1);
+    expect(results.filter((r) => r?.kind === "on_demand")).toHaveLength(2);
+    // The next tick takes the day's snapshot if an on-demand build had the turn; then none again.
+    if (!results.some((r) => r?.kind === "daily")) expect(await takeDailySnapshot(t.db, letter.letterId)).toMatchObject({ kind: "daily" });
+    expect(await takeDailySnapshot(t.db, letter.letterId)).toBeUndefined();
     const all = await listSnapshots(t.db, letter.letterId);
     expect(all.map((s) => s.seq)).toEqual([3, 2, 1]);
+    // No two builds overlapped: each started after the one before was sealed.
+    const spans = await t.db
+      .selectFrom("public_snapshots")
+      .select([sql<string>`started_at::text`.as("started"), sql<string>`taken_at::text`.as("sealed"), "seq"])
+      .orderBy("seq")
+      .execute();
+    const times = await sql<{ ok: boolean }>`
+      select bool_and(b.started_at >= a.taken_at) as ok from public_snapshots a join public_snapshots b on b.seq = a.seq + 1`.execute(t.db);
+    expect(times.rows[0]!.ok, JSON.stringify(spans)).toBe(true);
     expect((await verify(server.url)).code).toBe(0);
   }, 60_000);
 
