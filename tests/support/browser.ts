@@ -213,15 +213,16 @@ const slug = (text: string) =>
     .normalize("NFKD")
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "")
-    .slice(0, 80);
+    .slice(0, 120);
 
 /**
  * Runs a test's steps, saving a screenshot of the page after each one under
  * `<screenshot folder>/<test file>/<test>/NN-<step>.png`. A step that fails is screenshotted too
  * (`NN-<step>.FAILED.png`) and its error names that file.
  */
-export function stepsFor(task: { name: string; file?: { name: string } }) {
-  const dir = path.join(screenshotRoot(), slug(path.basename(task.file?.name ?? "test", ".test.ts")), slug(task.name));
+export function stepsFor(task: { name: string; file?: { name: string }; suite?: { name: string } }) {
+  // The suite's name too: describe.each runs one test name once per case (JavaScript on, off).
+  const dir = path.join(screenshotRoot(), slug(path.basename(task.file?.name ?? "test", ".test.ts")), slug(`${task.suite?.name ?? ""} ${task.name}`));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let n = 0;
