@@ -9,6 +9,11 @@ import { takeDailySnapshot } from "../../app/domain/public-list/snapshots.server
 import { confirmByToken } from "../../app/domain/signatures/confirm.server";
 import { userWithSession } from "../support/auth";
 import { axeFindings, describeFindings, isBlocking, launchChromium, stepsFor, waitForHydration, watchErrors } from "../support/browser";
+import { labelWithRep } from "../support/labels";
+import { saveRoster } from "../../app/domain/labels/roster.server";
+import { startSession } from "../../app/utils/session.server";
+import { parseEnv } from "../../app/utils/env.server";
+import type { AppLoadContext } from "@remix-run/node";
 import { setupTestDatabase } from "../support/db";
 import { seedSignatures } from "../support/public-list";
 import { startTestServer, type TestServer } from "../support/server";
@@ -32,7 +37,7 @@ interface Visit {
   status: number;
   heading: string | RegExp;
   /** Who opens it: a visitor (no cookie) or an admin (signed in). */
-  as: "visitor" | "admin";
+  as: "visitor" | "admin" | "rep";
   /** A text the hydrated page still shows. */
   shows?: string;
 }
@@ -40,7 +45,7 @@ interface Visit {
 const t = setupTestDatabase();
 let server: TestServer;
 let browser: Browser;
-const fixture = { confirmToken: "", manageToken: "", pendingId: "", loginToken: "" };
+const fixture = { confirmToken: "", manageToken: "", pendingId: "", loginToken: "", rosterToken: "" };
 
 const VISITS: Visit[] = [
   { name: "the letter", path: () => "/", status: 200, heading: "Stop running ICE recruitment ads on Spotify", as: "visitor" },
@@ -62,8 +67,8 @@ const VISITS: Visit[] = [
   { name: "manage link, not valid", path: () => `/manage/${BOGUS_TOKEN}`, status: 404, heading: "This link is not valid", as: "visitor" },
   { name: "a broken address", path: () => "/confirm/%E0%A4%A", status: 400, heading: "This address is not valid", as: "visitor" },
   { name: "not found", path: () => "/no-such-page", status: 404, heading: "Page not found", as: "visitor" },
-  { name: "moderator sign-in", path: () => "/admin/login", status: 200, heading: "Sign in to moderate", as: "visitor" },
-  { name: "moderator sign-in link", path: () => `/admin/login/${fixture.loginToken}`, status: 200, heading: "Sign in to moderate", as: "visitor" },
+  { name: "moderator sign-in", path: () => "/admin/login", status: 200, heading: "Sign in", as: "visitor" },
+  { name: "moderator sign-in link", path: () => `/admin/login/${fixture.loginToken}`, status: 200, heading: "Sign in", as: "visitor" },
   // The cluster hint: server-only before (the browser dropped it while hydrating: React's #418).
   {
     name: "moderation queue",
@@ -82,9 +87,16 @@ const VISITS: Visit[] = [
   { name: "moderators", path: () => "/admin/moderators", status: 200, heading: "Moderators", as: "admin" },
   { name: "trending", path: () => "/admin/trending", status: 200, heading: "Signatures in the last hour", as: "admin" },
   { name: "snapshots", path: () => "/admin/snapshots", status: 200, heading: "Snapshots", as: "admin" },
+  { name: "labels (moderators)", path: () => "/admin/labels", status: 200, heading: "Labels", as: "admin" },
+  { name: "join as a label", path: () => "/labels/join", status: 200, heading: "Join as a label", as: "visitor" },
+  { name: "label code confirmation", path: () => "/labels/confirm", status: 200, heading: "Confirm your label address with a code", as: "visitor" },
+  { name: "label join link, not valid", path: () => `/labels/confirm/${BOGUS_TOKEN}`, status: 404, heading: "This link does not work", as: "visitor" },
+  { name: "the rep's label page", path: () => "/label", status: 200, heading: "Sweep Records", as: "rep" },
+  { name: "a listed artist's link", path: () => `/roster/${fixture.rosterToken}`, status: 200, heading: "Sweep Records listed Listed Artist", as: "visitor" },
 ];
 
 let adminCookie = "";
+let repCookie = "";
 
 beforeAll(async () => {
   const letter = await registerCurrentLetter(t.db);
@@ -118,6 +130,15 @@ beforeAll(async () => {
   fixture.loginToken = (await issueSignIn(t.db, "link.moderator@countersign.test"))!.token;
   void moderator;
 
+  // A label with a rep, one roster entry whose artist was emailed.
+  const rep = await labelWithRep(t.db, { name: "Sweep Records" });
+  repCookie = await cookieFor(rep.userId);
+  const saved = await saveRoster(t.db, { userId: rep.userId, email: rep.email, name: "Rep", labelId: rep.labelId }, letter, [
+    { displayName: "Listed Artist", role: "musician", country: "FR", artistEmail: "listed.artist@example.org" },
+  ]);
+  if (saved.status !== "saved") throw new Error("expected the roster entry");
+  fixture.rosterToken = (await lastEmailTo(t.db, "listed.artist@example.org"))!.props.token!;
+
   server = await startTestServer(t.database, { APP_URL: "http://letters.test" });
   browser = await launchChromium();
 });
@@ -126,13 +147,18 @@ afterAll(async () => {
   await server?.close();
 });
 
+async function cookieFor(userId: string): Promise<string> {
+  const context = { db: t.db, env: parseEnv({ APP_ENV: "test", APP_URL: "http://letters.test" }) } as unknown as AppLoadContext;
+  return (await startSession(context, userId)).split(";", 1)[0]!;
+}
+
 /** A browser far from the server's UTC and English, so a date or number formatted by locale or time zone would differ. */
 const BROWSER_LOCALE = { timezoneId: "America/Los_Angeles", locale: "de-DE" } as const;
 
 async function contextFor(as: Visit["as"]): Promise<BrowserContext> {
   const context = await browser.newContext({ ...BROWSER_LOCALE, viewport: { width: WIDTHS[1], height: 900 } });
-  if (as === "admin") {
-    const [name, value] = adminCookie.split("=") as [string, string];
+  if (as !== "visitor") {
+    const [name, value] = (as === "admin" ? adminCookie : repCookie).split("=") as [string, string];
     await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: "Lax" }]);
   }
   return context;
@@ -177,7 +203,7 @@ describe(`every page, at ${WIDTHS[1]} px and then ${WIDTHS[0]} px`, () => {
   const pages: Partial<Record<Visit["as"], { page: Page; watch: Watch }>> = {};
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
-    for (const as of ["visitor", "admin"] as const) {
+    for (const as of ["visitor", "admin", "rep"] as const) {
       const context = await contextFor(as);
       contexts.push(context);
       const page = await context.newPage();
