@@ -166,6 +166,15 @@ async function seedIfNeeded(pool: pg.Pool, db: Db): Promise<SeedInfo> {
     }),
   );
   const insertSeconds = secondsSince(t);
+  // The app's own rules, which the unique indexes rebuilt below enforce: one signature per label
+  // (the first label-kind row of each label keeps it), and one roster entry per name per label
+  // (a repeated name becomes the artist's own signature).
+  await pool.query(`update signatures s set label_id = null from (
+      select id, row_number() over (partition by letter_id, label_id order by id) as n from signatures where kind = 'label' and label_id is not null
+    ) d where d.id = s.id and d.n > 1`);
+  await pool.query(`update signatures s set kind = 'artist', label_id = null from (
+      select id, row_number() over (partition by letter_id, label_id, name_key order by id) as n from signatures where kind = 'roster'
+    ) d where d.id = s.id and d.n > 1`);
   const ix = performance.now();
   const pending = [...indexes.rows];
   await Promise.all(
