@@ -43,7 +43,7 @@ export async function labelDashboard(db: Db, labelId: string, letterId: number) 
     .where("id", "=", labelId)
     .executeTakeFirstOrThrow();
   const [reps, entries] = await Promise.all([
-    db.selectFrom("users").select(["id", "name", "email"]).where("label_id", "=", labelId).where("disabled_at", "is", null).orderBy("id").execute(),
+    labelReps(db, labelId),
     db
       .selectFrom("signatures")
       .select([
