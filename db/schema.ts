@@ -147,6 +147,7 @@ export interface PublicCountBuckets {
   country: string;
   day: Timestamp;
   n: number;
+  named: Generated<boolean>;
 }
 
 export interface PublicListEvents {
@@ -157,6 +158,7 @@ export interface PublicListEvents {
   country: string;
   day: Timestamp;
   delta: number;
+  named: Generated<boolean>;
 }
 
 export interface PublicRollups {
@@ -260,6 +262,7 @@ export interface Signatures {
   artist_email_normalized: string | null;
   reminded_at: Timestamp | null;
   merged_into: string | null;
+  named: Generated<boolean>;
 }
 
 export interface Users {

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useNavigation } from "@remix-run/react";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { CheckboxField, FormErrors, TextField } from "./fields";
-import { PublicSignatureFields } from "./SignatureFields";
+import { ListingFields, PublicSignatureFields } from "./SignatureFields";
 
 export function SignForm({ lastResult, letterVersion }: { lastResult: SubmissionResult<string[]> | undefined; letterVersion: string }) {
   const navigation = useNavigation();
@@ -33,7 +33,7 @@ export function SignForm({ lastResult, letterVersion }: { lastResult: Submission
         />
         <TextField meta={fields.email} type="email" label="Email" hint="We send the confirmation link here. Never published." autoComplete="email" />
         <CheckboxField meta={fields.attest} label="I am this artist, or I am authorised to sign for them." />
-        <CheckboxField meta={fields.consent} label="Show this name publicly on the letter." />
+        <ListingFields fields={fields} />
         <div className="honeypot" aria-hidden="true">
           <label htmlFor="sign-website">Leave this empty</label>
           <input id="sign-website" name="website" type="text" tabIndex={-1} autoComplete="off" />

@@ -1,7 +1,7 @@
 import type { FieldMetadata } from "@conform-to/react";
 import { COUNTRIES } from "~/domain/signatures/countries";
 import { ROLES, ROLE_LABELS } from "~/domain/signatures/states";
-import { SelectField, TextField, TextareaField } from "./fields";
+import { CheckboxField, SelectField, TextField, TextareaField } from "./fields";
 
 const roleOptions = ROLES.map((r) => [r, ROLE_LABELS[r]] as const);
 
@@ -34,5 +34,23 @@ export function PublicSignatureFields({
         hint="Up to 280 characters. Only moderators read it; it is not published."
       />
     </>
+  );
+}
+
+/**
+ * Whether the name is shown, shared by the signing form and the manage page: by name, or counted
+ * without the name appearing in any public page, feed, export, snapshot or card (decision 015).
+ */
+export function ListingFields({ fields }: { fields: { consent: FieldMetadata<boolean | undefined>; unnamed: FieldMetadata<boolean | undefined> } }) {
+  return (
+    <fieldset className="listing">
+      <legend>How your signature is listed</legend>
+      <CheckboxField meta={fields.consent} label="Show this name publicly on the letter." />
+      <CheckboxField meta={fields.unnamed} label="Count my signature but do not show my name." />
+      <p className="hint">
+        Signatures without a name are confirmed and checked by a moderator like any other, and counted in the totals, by role and by country; the name is never
+        shown on a public page, feed, export, snapshot or card. If both boxes are ticked, the name is not shown.
+      </p>
+    </fieldset>
   );
 }

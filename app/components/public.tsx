@@ -9,6 +9,8 @@ export const formatDay = (day: string) => dayFormat.format(new Date(`${day.slice
 export interface TotalsView {
   total: number;
   byKind: { artist: number; label: number; roster: number };
+  /** Of `total`, counted without a name shown. */
+  unnamed: number;
   updatedAt: string | null;
 }
 
@@ -45,10 +47,13 @@ export function Totals({ totals, headingLevel = 2 }: { totals: TotalsView; headi
       </Heading>
       <p>
         <span className="count" data-testid="approved-count">
-          {number(totals.total)}
+          {number(totals.total - totals.unnamed)}
         </span>{" "}
         names approved so far
       </p>
+      {totals.unnamed > 0 ? (
+        <p data-testid="count-unnamed">{`${number(totals.unnamed)} more signed without being named: counted here, never listed by name.`}</p>
+      ) : null}
       <dl className="totals">
         <div>
           <dt>Artists</dt>
@@ -79,7 +84,9 @@ export function CountChart({ perDay }: { perDay: { day: string; count: number; c
   const last = perDay.at(-1);
   const first = perDay[0];
   const summary =
-    last && first ? `${number(last.cumulative)} names approved between ${formatDay(first.day)} and ${formatDay(last.day)}.` : "No names approved yet.";
+    last && first
+      ? `${number(last.cumulative)} signatures approved between ${formatDay(first.day)} and ${formatDay(last.day)}.`
+      : "No signatures approved yet.";
   if (!first || !last) {
     return (
       <figure className="chart">

@@ -146,6 +146,7 @@ export default function ModerationQueue() {
                       : "No artist address: not confirmed by the artist"}
                 </li>
               ) : null}
+              {row.named ? null : <li>Counted without the name: never shown by name in public</li>}
               {row.notable ? <li className="flag">Notable: needs an identity check{row.identityCheck ? " (done)" : ""}</li> : null}
               {row.sameName > 0 ? <li className="flag">Same name {row.sameName}× already approved or pending</li> : null}
               {row.sameDomainDay >= clusterHint ? (

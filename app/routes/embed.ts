@@ -23,7 +23,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 <body>
 <main class="embed">
 <p class="embed-title">${title}</p>
-<p><span class="embed-count">${formatCount(totals.total)}</span> names approved</p>
+<p><span class="embed-count">${formatCount(totals.total)}</span> signatures approved</p>
 <p><a href="${escapeXml(`${base}/`)}" target="_blank" rel="noopener">Read and sign</a> · <a href="${escapeXml(`${base}/signatures`)}" target="_blank" rel="noopener">Who signed</a></p>
 </main>
 </body>

@@ -3,8 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CheckboxField, FormErrors } from "~/components/fields";
-import { PublicSignatureFields } from "~/components/SignatureFields";
+import { FormErrors } from "~/components/fields";
+import { ListingFields, PublicSignatureFields } from "~/components/SignatureFields";
 import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
 import { manageActionSchema, manageFormSchema } from "~/domain/signatures/schema";
 import { firstError } from "~/utils/input";
@@ -55,7 +55,13 @@ export default function ManageSignature() {
   const [form, fields] = useForm({
     id: "manage",
     lastResult: posted && "form" in posted ? posted.form : undefined,
-    defaultValue: view && { ...view, link: view.link ?? "", comment: view.comment ?? "", consent: "on" },
+    defaultValue: view && {
+      ...view,
+      link: view.link ?? "",
+      comment: view.comment ?? "",
+      consent: view.named ? "on" : undefined,
+      unnamed: view.named ? undefined : "on",
+    },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: manageFormSchema }),
@@ -84,7 +90,7 @@ export default function ManageSignature() {
     <section className="page">
       <h1>Manage your signature</h1>
       <p className="hint">
-        On “{view.letterTitle}”. {stateText(view.state)}
+        On “{view.letterTitle}”. {stateText(view.state, view.named)}
       </p>
       {posted && "backToModeration" in posted ? (
         <p className="notice" role="status">
@@ -94,7 +100,7 @@ export default function ManageSignature() {
       <Form method="post" {...getFormProps(form)} noValidate className="form">
         <FormErrors errors={form.errors} />
         <PublicSignatureFields fields={fields} />
-        <CheckboxField meta={fields.consent} label="Show this name publicly on the letter." />
+        <ListingFields fields={fields} />
         <input type="hidden" name="intent" value="update" />
         <button type="submit" className="button">
           Save changes
@@ -119,12 +125,12 @@ export default function ManageSignature() {
   );
 }
 
-function stateText(state: string): string {
+function stateText(state: string, named: boolean): string {
   switch (state) {
     case "approved":
-      return "Your name is on the public list.";
+      return named ? "Your name is on the public list." : "Your signature is counted; your name is not shown anywhere public.";
     case "pending":
-      return "A moderator will check your name before it appears.";
+      return named ? "A moderator will check your name before it appears." : "A moderator will check your signature before it is counted.";
     case "rejected":
       return "Moderators did not add this name to the list.";
     default:

@@ -4,7 +4,7 @@ import { publicResource } from "~/utils/public-http.server";
 import { socialCardSvg } from "~/domain/public-list/svg";
 
 const CARDS = {
-  "letter.svg": { caption: "names approved so far" },
+  "letter.svg": { caption: "signatures approved so far" },
   "signatures.svg": { caption: "artists, labels and via labels, each checked" },
 } as const;
 

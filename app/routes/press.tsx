@@ -35,7 +35,7 @@ export default function PressRoute() {
             <thead>
               <tr>
                 <th scope="col">Country</th>
-                <th scope="col">Names</th>
+                <th scope="col">Signatures</th>
               </tr>
             </thead>
             <tbody>
@@ -177,7 +177,7 @@ export default function PressRoute() {
             <tr>
               <th scope="col">In force</th>
               <th scope="col">SHA-256 of the text</th>
-              <th scope="col">Names approved</th>
+              <th scope="col">Signatures approved</th>
             </tr>
           </thead>
           <tbody>

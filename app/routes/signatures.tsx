@@ -28,7 +28,7 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": NAMES_CACHE })
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   const title = "Who signed · Countersign";
   const description = data
-    ? `${formatNumber(data.totals.total)} names from the music industry, each confirmed and approved by moderators.`
+    ? `${formatNumber(data.totals.total)} signatures from the music industry, each confirmed and approved by moderators.`
     : "The names that signed, each confirmed and approved by moderators.";
   const url = data?.url ?? "";
   return [

@@ -6,7 +6,8 @@ import { SNAPSHOT_LOCK_KEY } from "./2026_11_30_1200_redactable_snapshots";
 // pages take their ETag from it before reading a row. Changes that move no count (featuring a
 // name, a mark, a label's name or proof) append an event of delta 0, which moves the counter only.
 
-const body = (onUnchangedBucket: string) =>
+/** The trigger's body as this migration leaves it (the next migration's `down` restores it). */
+export const body = (onUnchangedBucket: string) =>
   sql.raw(`
     begin
       if tg_op = 'UPDATE' and old.state = 'approved' and new.state = 'approved'
@@ -36,7 +37,7 @@ const body = (onUnchangedBucket: string) =>
       return null;
     end`);
 
-const ZERO_EVENT = `
+export const ZERO_EVENT = `
         if (old.display_name, old.search_key, old.role, old.is_featured, old.identity_check, old.confirmed_at, old.label_id, old.created_at, old.public_id)
            is distinct from (new.display_name, new.search_key, new.role, new.is_featured, new.identity_check, new.confirmed_at, new.label_id, new.created_at, new.public_id) then
           insert into public_list_events (letter_id, letter_version_id, kind, country, day, delta)

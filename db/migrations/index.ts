@@ -10,6 +10,7 @@ import * as tokenHmac from "./2026_12_01_1000_token_hmac";
 import * as labels from "./2026_12_02_0900_labels";
 import * as publicListRanges from "./2026_12_02_1000_public_list_ranges";
 import * as publicListChanges from "./2026_12_02_1100_public_list_changes";
+import * as unnamed from "./2026_12_02_1200_unnamed";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_02_0900_labels": labels,
   "2026_12_02_1000_public_list_ranges": publicListRanges,
   "2026_12_02_1100_public_list_changes": publicListChanges,
+  "2026_12_02_1200_unnamed": unnamed,
 };

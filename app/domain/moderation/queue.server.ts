@@ -39,6 +39,7 @@ export async function listQueue(db: Db, f: QueueFilters) {
       "s.email_domain as emailDomain",
       "s.ip_hash as ipHash",
       "s.is_featured as featured",
+      "s.named",
       "s.identity_check as identityCheck",
       "s.quarantine_reason as quarantineReason",
       "s.created_at as createdAt",

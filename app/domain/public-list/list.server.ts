@@ -89,6 +89,13 @@ export function sortOf(query: ListQuery): Sort {
 }
 
 /**
+ * What every public output that shows names reads: approved, and not signed without being named
+ * (decision 015; those are counted in the figures only). The state is a literal, so the planner
+ * can use the partial indexes built for approved rows.
+ */
+const SHOWN_BY_NAME = sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)} and s.named`;
+
+/**
  * One page of approved signatures, by keyset (never OFFSET): `after` continues forwards from a
  * cursor, `before` goes back. Throws BadCursorError for a cursor this order cannot use.
  */
@@ -129,8 +136,7 @@ async function listWithSignatureIds(db: Db, letterId: number, query: ListQuery, 
           "s.label_id",
         ])
         .where("s.letter_id", "=", letterId)
-        // A literal, so the planner can use the partial indexes built for approved rows.
-        .where(sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)}`);
+        .where(SHOWN_BY_NAME);
       const keys = order.keys(q);
       const all = order.group ? [order.group.key, ...keys] : keys;
       select = select.select(all.map((key, i) => sql`${key}`.as(`k${i}`)));
@@ -275,14 +281,7 @@ export async function publicLabels(db: Db, letterId: number) {
     .selectFrom("labels as l")
     .select([sql<string>`l.id::text`.as("id"), "l.name"])
     .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("signatures as s")
-          .select("s.id")
-          .whereRef("s.label_id", "=", "l.id")
-          .where("s.letter_id", "=", letterId)
-          .where(sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)}`),
-      ),
+      eb.exists(eb.selectFrom("signatures as s").select("s.id").whereRef("s.label_id", "=", "l.id").where("s.letter_id", "=", letterId).where(SHOWN_BY_NAME)),
     )
     .orderBy("l.name")
     .execute();

@@ -6,6 +6,8 @@ import { SIGNATURE_STATES } from "../signatures/states";
 export interface PublicStats {
   total: number;
   byKind: { artist: number; label: number; roster: number };
+  /** Of `total`, the signatures counted without a name shown (decision 015). */
+  unnamed: number;
   byCountry: { country: string; count: number }[];
   /** Approvals per day (UTC) and the running total, oldest first; days without any are left out. */
   perDay: { day: string; count: number; cumulative: number }[];
@@ -16,13 +18,14 @@ export interface PublicStats {
 
 type StoredStats = Omit<PublicStats, "updatedAt">;
 
-export const EMPTY_STATS: StoredStats = { total: 0, byKind: { artist: 0, label: 0, roster: 0 }, byCountry: [], perDay: [], byVersion: [] };
+export const EMPTY_STATS: StoredStats = { total: 0, byKind: { artist: 0, label: 0, roster: 0 }, unnamed: 0, byCountry: [], perDay: [], byVersion: [] };
 
 /** What pages and the API read: one row, never a count over the signatures. */
 export async function readStats(db: Db, letterId: number): Promise<PublicStats> {
   const row = await db.selectFrom("public_rollups").select(["stats", "refreshed_at"]).where("letter_id", "=", letterId).executeTakeFirst();
   if (!row) return { ...EMPTY_STATS, updatedAt: null };
-  return { ...(row.stats as StoredStats), updatedAt: row.refreshed_at.toISOString() };
+  // Figures stored before unnamed signing existed have no `unnamed`: none were.
+  return { ...EMPTY_STATS, ...(row.stats as Partial<StoredStats>), updatedAt: row.refreshed_at.toISOString() };
 }
 
 /** Locks the letter's roll-up row (creating it), so refreshes from many processes take turns. */
@@ -38,7 +41,7 @@ async function lockRollup(trx: Db, letterId: number) {
 async function summarise(trx: Db, letterId: number): Promise<StoredStats> {
   const buckets = await trx
     .selectFrom("public_count_buckets")
-    .select(["letter_version_id", "kind", "country", sql<string>`day::text`.as("day"), "n"])
+    .select(["letter_version_id", "kind", "country", sql<string>`day::text`.as("day"), "named", "n"])
     .where("letter_id", "=", letterId)
     .where("n", "<>", 0)
     .execute();
@@ -48,6 +51,7 @@ async function summarise(trx: Db, letterId: number): Promise<StoredStats> {
   const versions = new Map<number, number>();
   for (const b of buckets) {
     stats.total += b.n;
+    if (!b.named) stats.unnamed += b.n;
     if (b.kind in stats.byKind) stats.byKind[b.kind as keyof StoredStats["byKind"]] += b.n;
     countries.set(b.country, (countries.get(b.country) ?? 0) + b.n);
     days.set(b.day, (days.get(b.day) ?? 0) + b.n);
@@ -106,12 +110,12 @@ export async function refreshRollup(db: Db, letterId: number): Promise<{ folded:
     const folded = await sql<{ folded: number; events: number }>`
       with folded as (
         delete from public_list_events where letter_id = ${letterId}
-        returning letter_version_id, kind, country, day, delta
+        returning letter_version_id, kind, country, day, named, delta
       ), summed as (
-        insert into public_count_buckets (letter_id, letter_version_id, kind, country, day, n)
-        select ${letterId}, letter_version_id, kind, country, day, sum(delta)::int from folded
-        group by letter_version_id, kind, country, day
-        on conflict (letter_id, letter_version_id, kind, country, day)
+        insert into public_count_buckets (letter_id, letter_version_id, kind, country, day, named, n)
+        select ${letterId}, letter_version_id, kind, country, day, named, sum(delta)::int from folded
+        group by letter_version_id, kind, country, day, named
+        on conflict (letter_id, letter_version_id, kind, country, day, named)
         do update set n = public_count_buckets.n + excluded.n
         returning 1
       )
@@ -146,11 +150,11 @@ export async function reconcileRollup(db: Db, letterId: number): Promise<{ drift
         .executeTakeFirstOrThrow();
       await trx.deleteFrom("public_count_buckets").where("letter_id", "=", letterId).execute();
       await sql`
-        insert into public_count_buckets (letter_id, letter_version_id, kind, country, day, n)
-        select letter_id, letter_version_id, kind, country, (coalesce(approved_at, created_at) at time zone 'UTC')::date, count(*)::int
+        insert into public_count_buckets (letter_id, letter_version_id, kind, country, day, named, n)
+        select letter_id, letter_version_id, kind, country, (coalesce(approved_at, created_at) at time zone 'UTC')::date, named, count(*)::int
         from signatures
         where letter_id = ${letterId} and state = ${SIGNATURE_STATES.approved}
-        group by 1, 2, 3, 4, 5`.execute(trx);
+        group by 1, 2, 3, 4, 5, 6`.execute(trx);
       const stats = await summarise(trx, letterId);
       const drift = stats.total - (before.n + (pending.rows[0]?.n ?? 0));
       await storeStats(trx, letterId, stats);

@@ -118,7 +118,10 @@ export function refusedAs<T>(value: T, ...codes: TransitionErrorCode[]) {
 }
 
 /** The public fields a signer or the form sets. */
-export type PublicFields = Pick<Updateable<Signatures>, "display_name" | "name_key" | "search_key" | "role" | "country" | "link" | "comment">;
+export type PublicFields = Pick<
+  Updateable<Signatures>,
+  "display_name" | "name_key" | "search_key" | "role" | "country" | "link" | "comment" | "named" | "consent_public"
+>;
 
 export interface TransitionOptions {
   /** The state the caller saw: if it changed meanwhile, the event is refused as a conflict. */

@@ -37,19 +37,25 @@ export async function updateSignature(db: Db, token: string, input: ManageFormIn
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("signatures")
-      .select(["id", "state", "display_name", "role", "country"])
+      .select(["id", "state", "display_name", "role", "country", "named"])
       .where("id", "=", found.signature_id)
       .forUpdate()
       .executeTakeFirst();
     if (!row) return { status: "invalid" } as const;
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
-    // What the public sees (name, role, country) is checked again; the link and comment are for moderators only.
-    const changed = [input.displayName !== row.display_name && "name", input.role !== row.role && "role", input.country !== row.country && "country"].filter(
-      Boolean,
-    );
+    // What the public sees (name, role, country) is checked again, and so is a name that was counted
+    // without being shown and is now to be shown; the link and comment are for moderators only.
+    // Asking not to be named takes effect at once (decision 015).
+    const named = input.unnamed !== true;
+    const changed = [
+      input.displayName !== row.display_name && "name",
+      input.role !== row.role && "role",
+      input.country !== row.country && "country",
+      named && !row.named && "listing (now shown by name)",
+    ].filter(Boolean);
     const done = await transition(trx, row.id, changed.length > 0 ? "edit" : "amend", "signer", {
       expected: row.state,
-      reason: changed.length > 0 ? `public ${changed.join(", ")} changed` : "details changed",
+      reason: changed.length > 0 ? `public ${changed.join(", ")} changed` : !named && row.named ? "asked not to be named" : "details changed",
       fields: {
         display_name: input.displayName,
         name_key: nameKey(input.displayName),
@@ -58,6 +64,8 @@ export async function updateSignature(db: Db, token: string, input: ManageFormIn
         country: input.country,
         link: input.link ?? null,
         comment: input.comment || null,
+        named,
+        consent_public: named,
       },
     }).catch(refusedAs(null, "refused", "conflict"));
     if (!done) return { status: "invalid" } as const;

@@ -49,36 +49,55 @@ export const publicFieldsShape = {
   comment: optionalText(280, "Use at most 280 characters", true),
 };
 
-export const signFormSchema = z.object({
-  ...publicFieldsShape,
-  privateName: z
-    .string()
-    .max(1000, "Use at most 120 characters")
-    .transform(cleanText)
-    .superRefine((value, ctx) => {
-      const problem = nameProblem(value);
-      if (problem && problem !== "empty") ctx.addIssue({ code: "custom", message: nameMessages[problem] });
-    })
-    .optional(),
-  email: emailSchema({ missing: "Enter your email address", invalid: "Enter a valid email address, like name@example.org" }),
-  attest: z.boolean({ error: "Confirm that you are this artist or authorised to sign for them" }).refine((v) => v, {
-    message: "Confirm that you are this artist or authorised to sign for them",
-  }),
-  consent: z.boolean({ error: "We can only add names that may be shown publicly" }).refine((v) => v, {
-    message: "We can only add names that may be shown publicly",
-  }),
-  /** Honeypot: hidden from people; a bot that fills it is answered as usual and nothing is stored. */
-  website: z.string().max(500).optional(),
+/**
+ * How the signature is listed: by name (the box "Show this name publicly" ticked), or counted
+ * without the name being shown anywhere public (decision 015). One of the two must be chosen.
+ */
+const listingShape = (message: string) => ({
+  consent: z.boolean({ error: message }).optional(),
+  unnamed: z.boolean({ error: "Tick the box, or leave it unticked" }).optional(),
 });
+
+const SIGN_LISTING = "Tick “Show this name publicly”, or choose to be counted without your name being shown";
+const MANAGE_LISTING = "Tick “Show this name publicly”, choose to be counted without your name, or withdraw instead";
+
+/** The listing rule, checked even when other fields fail, so its message shows beside theirs. */
+function consentOrUnnamed(message: string) {
+  return z.refine<{ consent?: boolean | undefined; unnamed?: boolean | undefined }>((v) => v.consent === true || v.unnamed === true, {
+    message,
+    path: ["consent"],
+    when: (payload) => {
+      const value = payload.value as { consent?: unknown; unnamed?: unknown } | undefined;
+      return typeof value === "object" && value !== null && !payload.issues.some((i) => i.path?.[0] === "consent" || i.path?.[0] === "unnamed");
+    },
+  });
+}
+
+export const signFormSchema = z
+  .object({
+    ...publicFieldsShape,
+    privateName: z
+      .string()
+      .max(1000, "Use at most 120 characters")
+      .transform(cleanText)
+      .superRefine((value, ctx) => {
+        const problem = nameProblem(value);
+        if (problem && problem !== "empty") ctx.addIssue({ code: "custom", message: nameMessages[problem] });
+      })
+      .optional(),
+    email: emailSchema({ missing: "Enter your email address", invalid: "Enter a valid email address, like name@example.org" }),
+    attest: z.boolean({ error: "Confirm that you are this artist or authorised to sign for them" }).refine((v) => v, {
+      message: "Confirm that you are this artist or authorised to sign for them",
+    }),
+    ...listingShape(SIGN_LISTING),
+    /** Honeypot: hidden from people; a bot that fills it is answered as usual and nothing is stored. */
+    website: z.string().max(500).optional(),
+  })
+  .check(consentOrUnnamed(SIGN_LISTING));
 export type SignFormInput = z.output<typeof signFormSchema>;
 
-/** The manage page edits the public fields only. */
-export const manageFormSchema = z.object({
-  ...publicFieldsShape,
-  consent: z.boolean({ error: "We can only list names that may be shown publicly; withdraw instead" }).refine((v) => v, {
-    message: "We can only list names that may be shown publicly; withdraw instead",
-  }),
-});
+/** The manage page edits the public fields and whether the name is shown. */
+export const manageFormSchema = z.object({ ...publicFieldsShape, ...listingShape(MANAGE_LISTING) }).check(consentOrUnnamed(MANAGE_LISTING));
 export type ManageFormInput = z.output<typeof manageFormSchema>;
 
 /** The manage page's two forms: save the details, or withdraw (with the box ticked). */

@@ -84,7 +84,9 @@ export async function submitSignature(
         email_normalized: normalized,
         email_domain: domain,
         ip_hash: ipHash,
-        consent_public: input.consent,
+        // Asked not to be named: counted only, whatever else is ticked (decision 015).
+        named: input.unnamed !== true,
+        consent_public: input.consent === true && input.unnamed !== true,
         attested: input.attest,
         quarantine_reason: quarantineReason,
       },

@@ -10,7 +10,7 @@ export async function loadSignatureView(
   const row = await db
     .selectFrom("signatures as s")
     .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
-    .select(["s.id", "s.state", "s.email", "s.display_name", "s.role", "s.country", "s.link", "s.comment", "v.title"])
+    .select(["s.id", "s.state", "s.email", "s.display_name", "s.role", "s.country", "s.link", "s.comment", "s.named", "v.title"])
     .where("s.id", "=", signatureId)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -25,6 +25,7 @@ export async function loadSignatureView(
       link: row.link,
       comment: row.comment,
       letterTitle: row.title,
+      named: row.named,
     },
   };
 }

@@ -328,7 +328,7 @@ describe("pages", () => {
   it("draws the chart as SVG with a text summary and the figures in a table", async () => {
     const html = (await (await get("/press")).text()).replace(/<!-- -->/g, "");
     expect(html).toMatch(/<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-caption chart-desc"/);
-    expect(html).toContain(`${approved().length} names approved between`);
+    expect(html).toContain(`${approved().length} signatures approved between`);
     expect(html).toContain("The figures behind the chart");
   });
 
@@ -336,7 +336,7 @@ describe("pages", () => {
     const widget = await get("/embed");
     expect(widget.headers.get("x-frame-options")).toBeNull();
     expect(widget.headers.get("content-security-policy")).toContain("frame-ancestors *");
-    expect(await widget.text()).toContain(`${approved().length}</span> names approved`);
+    expect(await widget.text()).toContain(`${approved().length}</span> signatures approved`);
     const page = await get("/signatures");
     expect(page.headers.get("x-frame-options")).toBe("DENY");
     expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");

@@ -224,7 +224,7 @@ describe("bad input", () => {
       ["country", "Choose your country from the list"],
       ["email", "Enter a valid email address, like name@example.org"],
       ["attest", "Confirm that you are this artist or authorised to sign for them"],
-      ["consent", "We can only add names that may be shown publicly"],
+      ["consent", "Tick “Show this name publicly”, or choose to be counted without your name being shown"],
     ]) {
       expect(html).toContain(`id="sign-${field}-error" aria-live="polite"><p>${message}</p>`);
       expect(html).toMatch(new RegExp(`id="sign-${field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="sign-${field}"`));

@@ -73,7 +73,7 @@ describe("signFormSchema", () => {
       country: ["Choose your country"],
       email: ["Enter your email address"],
       attest: ["Confirm that you are this artist or authorised to sign for them"],
-      consent: ["We can only add names that may be shown publicly"],
+      consent: ["Tick “Show this name publicly”, or choose to be counted without your name being shown"],
     });
   });
 
@@ -85,7 +85,7 @@ describe("signFormSchema", () => {
       country: ["Choose your country"],
       email: ["Enter your email address"],
       attest: ["Confirm that you are this artist or authorised to sign for them"],
-      consent: ["We can only add names that may be shown publicly"],
+      consent: ["Tick “Show this name publicly”, or choose to be counted without your name being shown"],
     });
   });
 
@@ -116,7 +116,7 @@ describe("signFormSchema", () => {
   it("refuses an unticked attest or consent box", () => {
     expect(errorsOf(sign({ ...validSign, attest: [], consent: "false" }))).toEqual({
       attest: ["Confirm that you are this artist or authorised to sign for them"],
-      consent: ["We can only add names that may be shown publicly"],
+      consent: ["Tick “Show this name publicly”, or choose to be counted without your name being shown"],
     });
   });
 
@@ -237,7 +237,7 @@ describe("manageFormSchema", () => {
       displayName: ["Enter the name to show on the letter"],
       role: ["Choose your role"],
       country: ["Choose your country"],
-      consent: ["We can only list names that may be shown publicly; withdraw instead"],
+      consent: ["Tick “Show this name publicly”, choose to be counted without your name, or withdraw instead"],
     });
   });
 
@@ -291,5 +291,38 @@ describe("confirmCodeSchema reads codes as Crockford's base32", () => {
     const result = parseWithZod(new URLSearchParams({ email: "a@example.org", code: "kom2-iqxl" }), { schema: confirmCodeSchema });
     expect(result.status).toBe("success");
     expect(result.status === "success" && result.value.code).toBe("K0M21QX1");
+  });
+});
+
+describe("signing without being named (decision 015)", () => {
+  const { consent: _consent, ...withoutConsent } = validSign;
+
+  it("accepts “count my signature but do not show my name” instead of the public-name box", () => {
+    const submission = sign({ ...withoutConsent, unnamed: "on" });
+    if (submission.status !== "success") throw new Error(`refused: ${JSON.stringify(submission.error)}`);
+    expect(submission.value.unnamed).toBe(true);
+    expect(submission.value.consent).toBeUndefined();
+  });
+
+  it("keeps the choice not to be named when both boxes are ticked", () => {
+    const submission = sign({ ...validSign, unnamed: "on" });
+    if (submission.status !== "success") throw new Error(`refused: ${JSON.stringify(submission.error)}`);
+    expect(submission.value).toMatchObject({ consent: true, unnamed: true });
+  });
+
+  it("asks for one of the two next to the box, beside the other fields' messages", () => {
+    expect(errorsOf(sign({ ...withoutConsent, displayName: "" }))).toEqual({
+      displayName: ["Enter the name to show on the letter"],
+      consent: ["Tick “Show this name publicly”, or choose to be counted without your name being shown"],
+    });
+  });
+
+  it("refuses a value no checkbox sends", () => {
+    expect(errorsOf(sign({ ...validSign, unnamed: "yes please" }))).toEqual({ unnamed: ["Tick the box, or leave it unticked"] });
+  });
+
+  it("lets the manage page switch to unnamed without the public-name box", () => {
+    const submission = manage({ displayName: "Sunn O)))", role: "dj", country: "DE", unnamed: "on" });
+    expect(submission.status).toBe("success");
   });
 });
