@@ -39,7 +39,7 @@ export function PublicSignatureFields({
 
 /**
  * Whether the name is shown, shared by the signing form and the manage page: by name, or counted
- * without the name appearing in any public page, feed, export, snapshot or card (decision 015).
+ * without the name appearing in any public page, feed, export, snapshot or card (decision 016).
  */
 export function ListingFields({ fields }: { fields: { consent: FieldMetadata<boolean | undefined>; unnamed: FieldMetadata<boolean | undefined> } }) {
   return (

@@ -67,6 +67,10 @@ export default function PressRoute() {
           gave is emailed and can confirm the entry or withdraw it (the label is told); an entry the artist has not confirmed says so. An artist who also signed
           themselves is shown once, as their own signature, with the label noted.
         </li>
+        <li>
+          A signer may ask to be counted without their name being shown. Such signatures are confirmed and moderated in the same way and are in every count (by
+          kind and by country), but their names are in no page, feed, export or snapshot; the totals say how many there are.
+        </li>
         <li>Anyone can withdraw; their name leaves the list at once and their private details are deleted.</li>
         <li>Every decision is recorded in an audit log that cannot be edited.</li>
       </ol>

@@ -2,7 +2,7 @@ import { sql, type Kysely } from "kysely";
 import { SNAPSHOT_LOCK_KEY } from "./2026_11_30_1200_redactable_snapshots";
 import { ZERO_EVENT, body as previousBody } from "./2026_12_02_1100_public_list_changes";
 
-// Signing without being named (decision 015): `signatures.named` is false for a signer who asked
+// Signing without being named (decision 016): `signatures.named` is false for a signer who asked
 // to be counted but not shown. Such a signature is counted like any other (by kind, country, day
 // and version), so the count buckets and the events that feed them carry `named` too, and the
 // public figures can say "N more signed without being named". Turning an approved name unnamed

@@ -49,7 +49,7 @@ afterAll(async () => {
 async function storedSignaturesAreClean(): Promise<string | undefined> {
   const rows = await t.db
     .selectFrom("signatures")
-    .select(["id", "display_name", "private_name", "role", "country", "link", "comment"])
+    .select(["id", "display_name", "private_name", "role", "country", "link", "comment", "named", "consent_public"])
     .where("id", ">", checkedUpTo)
     .orderBy("id")
     .execute();
@@ -59,6 +59,7 @@ async function storedSignaturesAreClean(): Promise<string | undefined> {
       (r.display_name !== cleanText(r.display_name) || nameProblem(r.display_name) ? `display name ${JSON.stringify(r.display_name)}` : "") ||
       (r.private_name !== null && nameProblem(r.private_name) ? `private name ${JSON.stringify(r.private_name)}` : "") ||
       (!ROLES.includes(r.role) ? `role ${r.role}` : "") ||
+      (r.named !== r.consent_public ? `named ${r.named} with consent_public ${r.consent_public}` : "") ||
       (!COUNTRY_CODES.has(r.country) ? `country ${r.country}` : "") ||
       (r.link !== null && !/^https?:\/\/\S+$/i.test(r.link) ? `link ${JSON.stringify(r.link)}` : "") ||
       (r.comment !== null && ([...r.comment].length > 280 || hasInvisibleCharacters(r.comment, true))
@@ -98,6 +99,7 @@ const endpoints = (): Endpoint[] => [
       email: fc.nat(1_000_000).map((n) => `fuzz.${n}@example.org`),
       attest: fc.constant("on"),
       consent: fc.constant("on"),
+      unnamed: fc.constant("on"),
       website: fc.constant(""),
       version: fc.constant(letterSha),
     },
@@ -133,6 +135,7 @@ const endpoints = (): Endpoint[] => [
       ...publicFields,
       intent: fc.constantFrom("update", "update", "update", "withdraw"),
       consent: fc.constant("on"),
+      unnamed: fc.constant("on"),
       confirmWithdraw: fc.constant("on"),
     },
     ciRuns: 300,

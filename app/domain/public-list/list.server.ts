@@ -90,7 +90,7 @@ export function sortOf(query: ListQuery): Sort {
 
 /**
  * What every public output that shows names reads: approved, and not signed without being named
- * (decision 015; those are counted in the figures only). The state is a literal, so the planner
+ * (decision 016; those are counted in the figures only). The state is a literal, so the planner
  * can use the partial indexes built for approved rows.
  */
 const SHOWN_BY_NAME = sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)} and s.named`;

@@ -6,7 +6,7 @@ import { SIGNATURE_STATES } from "../signatures/states";
 export interface PublicStats {
   total: number;
   byKind: { artist: number; label: number; roster: number };
-  /** Of `total`, the signatures counted without a name shown (decision 015). */
+  /** Of `total`, the signatures counted without a name shown (decision 016). */
   unnamed: number;
   byCountry: { country: string; count: number }[];
   /** Approvals per day (UTC) and the running total, oldest first; days without any are left out. */

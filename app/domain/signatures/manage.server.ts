@@ -45,7 +45,7 @@ export async function updateSignature(db: Db, token: string, input: ManageFormIn
     if (row.state === SIGNATURE_STATES.withdrawn) return { status: "withdrawn" } as const;
     // What the public sees (name, role, country) is checked again, and so is a name that was counted
     // without being shown and is now to be shown; the link and comment are for moderators only.
-    // Asking not to be named takes effect at once (decision 015).
+    // Asking not to be named takes effect at once (decision 016).
     const named = input.unnamed !== true;
     const changed = [
       input.displayName !== row.display_name && "name",

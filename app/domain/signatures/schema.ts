@@ -51,7 +51,7 @@ export const publicFieldsShape = {
 
 /**
  * How the signature is listed: by name (the box "Show this name publicly" ticked), or counted
- * without the name being shown anywhere public (decision 015). One of the two must be chosen.
+ * without the name being shown anywhere public (decision 016). One of the two must be chosen.
  */
 const listingShape = (message: string) => ({
   consent: z.boolean({ error: message }).optional(),

@@ -84,7 +84,7 @@ export async function submitSignature(
         email_normalized: normalized,
         email_domain: domain,
         ip_hash: ipHash,
-        // Asked not to be named: counted only, whatever else is ticked (decision 015).
+        // Asked not to be named: counted only, whatever else is ticked (decision 016).
         named: input.unnamed !== true,
         consent_public: input.consent === true && input.unnamed !== true,
         attested: input.attest,

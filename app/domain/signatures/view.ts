@@ -11,6 +11,6 @@ export interface SignatureView {
   link: string | null;
   comment: string | null;
   letterTitle: string;
-  /** False when the signer asked to be counted without their name being shown (decision 015). */
+  /** False when the signer asked to be counted without their name being shown (decision 016). */
   named: boolean;
 }

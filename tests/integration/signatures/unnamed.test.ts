@@ -9,7 +9,7 @@ import { startResendStandin, type ResendStandin } from "../../support/resend-sta
 import { startTestServer, type TestServer } from "../../support/server";
 import { registerCurrentLetter, uniqueEmail } from "../../support/signatures";
 
-// Signing without being named (decision 015), over HTTP against the real app: the signature is
+// Signing without being named (decision 016), over HTTP against the real app: the signature is
 // confirmed, moderated and counted like any other, and its name is in no public output.
 
 const t = setupTestDatabase();

@@ -294,7 +294,7 @@ describe("confirmCodeSchema reads codes as Crockford's base32", () => {
   });
 });
 
-describe("signing without being named (decision 015)", () => {
+describe("signing without being named (decision 016)", () => {
   const { consent: _consent, ...withoutConsent } = validSign;
 
   it("accepts “count my signature but do not show my name” instead of the public-name box", () => {
