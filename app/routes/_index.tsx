@@ -6,6 +6,8 @@ import { SignForm } from "~/components/SignForm";
 import { Totals } from "~/components/public";
 import { loadLetterPage } from "~/domain/letter/page.server";
 import { PUBLIC_CACHE } from "~/utils/cache";
+import { formatNumber } from "~/utils/format";
+import { socialMeta } from "~/utils/social-meta";
 import { loadTotals } from "~/domain/public-list/page.server";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { submitSignature } from "~/domain/signatures/sign.server";
@@ -36,19 +38,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   return [
     { title },
     { name: "description", content: data.description },
-    { property: "og:type", content: "article" },
-    { property: "og:site_name", content: "Countersign" },
-    { property: "og:title", content: data.title },
-    { property: "og:description", content: data.description },
-    { property: "og:url", content: `${data.url}/` },
-    { property: "og:image", content: `${data.url}/og/letter.svg` },
-    { property: "og:image:type", content: "image/svg+xml" },
-    { property: "og:image:width", content: "1200" },
-    { property: "og:image:height", content: "630" },
-    { name: "twitter:card", content: "summary_large_image" },
-    { name: "twitter:title", content: data.title },
-    { name: "twitter:description", content: data.description },
-    { name: "twitter:image", content: `${data.url}/og/letter.svg` },
+    ...socialMeta({
+      type: "article",
+      title: data.title,
+      description: data.description,
+      site: data.url,
+      path: "/",
+      card: "letter",
+      alt: `${data.title}: ${formatNumber(data.totals.total)} signatures approved so far`,
+    }),
     { tagName: "link", rel: "canonical", href: `${data.url}/` },
   ];
 };

@@ -1,18 +1,22 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadTotals } from "~/domain/public-list/page.server";
 import { publicResource } from "~/utils/public-http.server";
+import { renderCardPng } from "~/domain/public-list/card-png.server";
 import { socialCardSvg } from "~/domain/public-list/svg";
 
 const CARDS = {
-  "letter.svg": { caption: "signatures approved so far" },
-  "signatures.svg": { caption: "artists, labels and via labels, each checked" },
+  letter: { caption: "signatures approved so far" },
+  signatures: { caption: "artists, labels and via labels, each checked" },
 } as const;
 
-// GET /og/letter.svg and /og/signatures.svg — the link-preview images, with the live count.
+// GET /og/letter.png and /og/signatures.png — the link-preview images (1200×630), with the live
+// count; the same cards as SVG at /og/letter.svg and /og/signatures.svg.
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const card = CARDS[params.image as keyof typeof CARDS];
+  const [, name, format] = /^([a-z]+)\.(svg|png)$/.exec(params.image ?? "") ?? [];
+  const card = Object.hasOwn(CARDS, name ?? "") ? CARDS[name as keyof typeof CARDS] : undefined;
   if (!card) throw new Response("Not found", { status: 404 });
   const totals = await loadTotals(context.db, context.letter.letterId);
   const svg = socialCardSvg({ title: context.letter.title, count: totals.total, caption: card.caption });
-  return publicResource(svg, "image/svg+xml; charset=utf-8");
+  if (format === "svg") return publicResource(svg, "image/svg+xml; charset=utf-8");
+  return publicResource(renderCardPng(svg), "image/png");
 }

@@ -1,3 +1,4 @@
+import { socialMeta } from "~/utils/social-meta";
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -34,19 +35,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
   return [
     { title },
     { name: "description", content: description },
-    { property: "og:type", content: "website" },
-    { property: "og:site_name", content: "Countersign" },
-    { property: "og:title", content: "Who signed the letter" },
-    { property: "og:description", content: description },
-    { property: "og:url", content: `${url}/signatures` },
-    { property: "og:image", content: `${url}/og/signatures.svg` },
-    { property: "og:image:type", content: "image/svg+xml" },
-    { property: "og:image:width", content: "1200" },
-    { property: "og:image:height", content: "630" },
-    { name: "twitter:card", content: "summary_large_image" },
-    { name: "twitter:title", content: "Who signed the letter" },
-    { name: "twitter:description", content: description },
-    { name: "twitter:image", content: `${url}/og/signatures.svg` },
+    ...socialMeta({
+      type: "website",
+      title: "Who signed the letter",
+      description,
+      site: url,
+      path: "/signatures",
+      card: "signatures",
+      alt: data ? `${formatNumber(data.totals.total)} signatures: artists, labels and via labels, each checked` : "The count of signatures",
+    }),
     { tagName: "link", rel: "canonical", href: `${url}/signatures` },
     { tagName: "link", rel: "alternate", type: "application/atom+xml", title: "Newly approved signatories", href: `${url}/signatures.atom` },
   ];

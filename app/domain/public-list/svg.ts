@@ -42,7 +42,7 @@ function wrap(text: string, max: number): string[] {
 
 /** The 1200×630 card that link previews show, with the live count. */
 export function socialCardSvg({ title, count, caption }: { title: string; count: number; caption: string }): string {
-  const lines = wrap(title, 34)
+  const lines = wrap(title, 30)
     .map((line, i) => `<text x="80" y="${150 + i * 68}" font-size="56" font-weight="700">${escapeXml(line)}</text>`)
     .join("\n");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630" role="img" aria-label="${escapeXml(`${title}: ${formatCount(count)} ${caption}`)}">

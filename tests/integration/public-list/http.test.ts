@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { refreshRollup } from "../../../app/domain/public-list/rollup.server";
 import { takeDailySnapshot } from "../../../app/domain/public-list/snapshots.server";
 import { setupTestDatabase } from "../../support/db";
+import { decodePng } from "../../support/png";
 import { addLabel, seedSignatures } from "../../support/public-list";
 import { startTestServer, type TestServer } from "../../support/server";
 import { registerCurrentLetter } from "../../support/signatures";
@@ -61,6 +62,8 @@ function publicPaths() {
     "/embed",
     "/og/letter.svg",
     "/og/signatures.svg",
+    "/og/letter.png",
+    "/og/signatures.png",
     "/press/snapshots.json",
     `/press/snapshots/${snapshotId}.csv`,
   ];
@@ -344,13 +347,47 @@ describe("pages", () => {
 
   it("publishes link-preview cards and a count badge with the live count", async () => {
     const html = await (await get("/signatures")).text();
-    expect(html).toContain('<meta property="og:image" content="http://letters.test/og/signatures.svg"/>');
+    expect(html).toContain('<meta property="og:image" content="http://letters.test/og/signatures.png"/>');
+    expect(html).toContain('<meta property="og:image:type" content="image/png"/>');
     expect(html).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    expect(html).toContain('<meta name="twitter:image" content="http://letters.test/og/signatures.png"/>');
+    expect(await (await get("/")).text()).toContain('<meta property="og:image" content="http://letters.test/og/letter.png"/>');
     const card = await get("/og/letter.svg");
     expect(card.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
     expect(await card.text()).toContain(`>${approved().length}<`);
     expect(await (await get("/badge.svg")).text()).toContain(`>${approved().length}<`);
-    expect((await get("/og/nothing.svg")).status).toBe(404);
+    for (const path of ["/og/nothing.svg", "/og/nothing.png", "/og/letter.gif", "/og/letter", "/og/toString.png", "/og/letter.png.svg"]) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+  });
+
+  it("serves the cards as 1200×630 PNGs that networks display, drawn with the shipped fonts and the live count", async () => {
+    const res = await get("/og/letter.png");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    expect(res.headers.get("cache-control")).toContain("public");
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const png = decodePng(bytes);
+    expect([png.width, png.height]).toEqual([1200, 630]);
+    // The red bar along the top, the page colour, and the count drawn in red below the title.
+    expect(png.at(600, 8)).toBe("#b3261e");
+    expect(png.at(1150, 300)).toBe("#fbfaf7");
+    const red = (y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = 80; x < 700; x++) if (png.at(x, y) === "#b3261e") n++;
+      return n;
+    };
+    expect(red(360, 480)).toBeGreaterThan(2000);
+    // Glyphs, not boxes: the title's ink lies within the lines it was set on.
+    let titleInk = 0;
+    for (let y = 90; y < 240; y++) for (let x = 80; x < 1120; x += 2) if (png.at(x, y) === "#111111") titleInk++;
+    expect(titleInk).toBeGreaterThan(1000);
+
+    // The same count is the same bytes (kept, not drawn again); the other card is another image.
+    expect(Buffer.from(await (await get("/og/letter.png")).arrayBuffer()).equals(bytes)).toBe(true);
+    const other = decodePng(Buffer.from(await (await get("/og/signatures.png")).arrayBuffer()));
+    expect([other.width, other.height]).toEqual([1200, 630]);
+    expect(other.rgba.equals(png.rgba)).toBe(false);
   });
 
   it("feeds the newest approvals as Atom", async () => {
