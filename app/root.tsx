@@ -54,6 +54,7 @@ export default function App() {
 
 const clientErrorTitles: Record<number, string> = {
   400: "We could not read that form",
+  403: "This page is not for your account",
   404: "Page not found",
   405: "Not allowed here",
   413: "That was more than we accept",

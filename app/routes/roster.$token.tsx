@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { answerRoster, lookupRosterToken } from "~/domain/labels/roster.server";
 import { rosterAnswerSchema } from "~/domain/labels/schema";
@@ -22,17 +22,22 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
+  // A link that no longer works says so whatever was posted with it: its page shows no buttons.
+  const found = await lookupRosterToken(context.db, params.token ?? "");
+  if (found.status === "invalid") return data({ answer: "error" as const, message: "This link does not work any more." }, { status: 404, headers: noStore });
   const submission = parseWithZod(form, { schema: rosterAnswerSchema });
   if (submission.status !== "success") return data({ answer: "error" as const, message: firstError(submission) }, { status: 400, headers: noStore });
   const outcome = await answerRoster(context.db, params.token ?? "", submission.value.intent);
   if (outcome.status === "invalid") return data({ answer: "error" as const, message: "This link does not work any more." }, { status: 404, headers: noStore });
-  return data({ answer: outcome.status, message: "" }, { headers: noStore });
+  // Post, then redirect: the page the artist lands on is the link's own, which shows the answer
+  // (confirmed, withdrawn, or shown once), and reloading it sends nothing again.
+  return redirect(`/roster/${encodeURIComponent(params.token ?? "")}`, { status: 303, headers: noStore });
 }
 
 export default function RosterAnswer() {
   const loaded = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
-  if (posted?.answer === "withdrawn" || loaded.status === "withdrawn") {
+  if (loaded.status === "withdrawn") {
     return (
       <section className="page">
         <h1>Withdrawn</h1>
@@ -40,7 +45,7 @@ export default function RosterAnswer() {
       </section>
     );
   }
-  if (loaded.status === "merged" || posted?.answer === "merged") {
+  if (loaded.status === "merged") {
     return (
       <section className="page">
         <h1>Confirmed</h1>
@@ -54,13 +59,13 @@ export default function RosterAnswer() {
   if (loaded.status !== "ok") {
     return (
       <section className="page">
-        <h1>This link does not work</h1>
+        <h1>This link is not valid any more</h1>
         <p>It may have been replaced by a newer email, or the entry was removed by the label.</p>
       </section>
     );
   }
   const { view } = loaded;
-  const confirmed = view.confirmed || posted?.answer === "confirmed";
+  const confirmed = view.confirmed;
   return (
     <section className="page">
       <h1>

@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import type { Db } from "../../db/client";
 import type { TestDatabase } from "../support/db";
 import { startTestServer, type TestServer } from "../support/server";
+import type { AppDeps } from "../../server/app";
 
 /**
  * How the property tests run. `npm test` (CI): a fixed seed and a run count per endpoint that fits
@@ -39,7 +40,7 @@ export function fcParams<T>(runs: number): fc.Parameters<T> {
  * handling), over the test's database, with client IPs read from X-Forwarded-For so generated IPs
  * reach the rate limits. Set before the build is first imported.
  */
-export async function startFuzzServer(database: TestDatabase, options: { bodyTimeoutMs?: number } = {}): Promise<TestServer> {
+export async function startFuzzServer(database: TestDatabase, options: Pick<AppDeps, "bodyTimeoutMs" | "resolveTxt"> = {}): Promise<TestServer> {
   process.env.NODE_ENV = "production";
   return startTestServer(database, { APP_URL: "http://letters.test", TRUSTED_PROXIES: "loopback", LOG_LEVEL: "silent" }, options);
 }
@@ -158,7 +159,14 @@ export function changedTables(before: string, after: string): string {
     .join(", ");
 }
 
-const ERROR_TITLES = ["We could not read that form", "Page not found", "Not allowed here", "That was more than we accept", "Too many requests"];
+const ERROR_TITLES = [
+  "We could not read that form",
+  "This page is not for your account",
+  "Page not found",
+  "Not allowed here",
+  "That was more than we accept",
+  "Too many requests",
+];
 
 /**
  * Whether a 4xx answer tells a person what went wrong: an HTML page with a field message, an alert,

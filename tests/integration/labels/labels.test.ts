@@ -226,12 +226,17 @@ describe("a label's roster", () => {
 
     const yes = (await lastEmailTo(t.db, "yes@artist.test"))!.props.token!;
     expect((await get(`/roster/${yes}`)).status).toBe(200);
-    expect((await post(`/roster/${yes}`, { intent: "confirm" })).status).toBe(200);
+    const confirmed = await post(`/roster/${yes}`, { intent: "confirm" });
+    // Post, then redirect to the link's own page, which shows the answer.
+    expect([confirmed.status, confirmed.headers.get("location")]).toEqual([303, `/roster/${yes}`]);
+    expect(await (await get(`/roster/${yes}`)).text()).toContain("Confirmed: the entry says it was confirmed by the artist");
     const no = (await lastEmailTo(t.db, "no@artist.test"))!.props.token!;
-    // The answer is the withdrawn page; the link is gone from now on (410).
+    // The answer leads to the withdrawn page; the link is gone from now on (410).
     const withdrawn = await post(`/roster/${no}`, { intent: "withdraw" });
-    expect(withdrawn.status).toBe(410);
-    expect(await withdrawn.text()).toContain("off every public list");
+    expect(withdrawn.status).toBe(303);
+    const page = await get(`/roster/${no}`);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain("off every public list");
 
     const after = await rosterOf(rep.labelId);
     expect(after[0]!.confirmed_at).not.toBeNull();
@@ -282,7 +287,7 @@ describe("a label's roster", () => {
     expect(await (await get("/label", cookie)).text()).not.toContain("Shown as the artist");
     // The artist confirms from the email: now they are shown once, as their own signature, with the label noted.
     const token = (await lastEmailTo(t.db, "self@artist.test"))!.props.token!;
-    expect((await post(`/roster/${token}`, { intent: "confirm" })).status).toBe(200);
+    expect((await post(`/roster/${token}`, { intent: "confirm" })).status).toBe(303);
     const after = await t.db.selectFrom("signatures").select(["state", "merged_into"]).where("id", "=", entry!.id).executeTakeFirstOrThrow();
     expect(after).toEqual({ state: "withdrawn", merged_into: own.signatureId });
     const list = await publicList(`&label=${rep.labelId}`);
