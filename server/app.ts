@@ -13,7 +13,10 @@ import type { Env } from "../app/utils/env.server";
 import { safePath, type Logger } from "../app/utils/logger.server";
 import { MAX_BODY_BYTES, MAX_ROSTER_BODY_BYTES } from "../app/utils/request.server";
 import { systemTxtResolver, type TxtResolver } from "../app/domain/labels/dns.server";
+import { listStateTag } from "../app/domain/public-list/rollup.server";
+import { NAMES_CACHE } from "../app/utils/cache";
 import { conditionalGet } from "./conditional";
+import { renderCache, type RenderCacheStats } from "./render-cache";
 import { LABEL_PATH, WEBHOOK_PATH, badAddress, errorAnswer, isAdminPath, methodAndTarget, privateAnswers, readBody, remixHandler } from "./edge";
 
 export interface AppDeps {
@@ -35,6 +38,8 @@ export interface CountersignApp {
   app: express.Express;
   /** Marks the app as shutting down: /healthz answers 503 so a load balancer stops sending. */
   startDraining(): void;
+  /** The render cache's counters (tests read them), undefined when RENDER_CACHE_SECONDS=0. */
+  renderStats(): RenderCacheStats | undefined;
 }
 
 export function securityHeaders(env: Env) {
@@ -168,6 +173,18 @@ export function createApp({
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
+  // Public anonymous answers rendered once per RENDER_CACHE_SECONDS per URL (decision 015).
+  const cache =
+    env.RENDER_CACHE_SECONDS > 0
+      ? renderCache({
+          ttlSeconds: env.RENDER_CACHE_SECONDS,
+          readTag: () => listStateTag(database.db, letter.letterId),
+          version: `${build.assets.version} ${letter.letterId} ${letter.sha256}`,
+          stable: { "/signatures": NAMES_CACHE },
+        })
+      : undefined;
+  if (cache) app.use(cache.middleware);
+
   app.use(
     remixHandler(build, process.env.NODE_ENV === "production" ? "production" : "development", (req, res): AppLoadContext => ({
       db: database.db,
@@ -181,5 +198,5 @@ export function createApp({
   );
   app.use(errorAnswer(log));
 
-  return { app, startDraining: () => void (draining = true) };
+  return { app, startDraining: () => void (draining = true), renderStats: () => cache?.stats() };
 }

@@ -10,8 +10,11 @@ export interface Booted {
   database: Database;
 }
 
-/** What every process does first: check the configuration, open the database, migrate. */
-export async function boot(): Promise<Booted> {
+/**
+ * What every process does first: check the configuration, open the database, migrate (a web
+ * process that a cluster's primary started skips the migrations: the primary ran them).
+ */
+export async function boot({ migrate = true }: { migrate?: boolean } = {}): Promise<Booted> {
   let env: Env;
   try {
     env = parseEnv();
@@ -30,9 +33,10 @@ export async function boot(): Promise<Booted> {
     console.error((error as Error).message);
     process.exit(1);
   }
-  if (database.backend === "pglite") {
+  if (database.backend === "pglite" && migrate) {
     log.warn({ dataDir: path.resolve(env.DATA_DIR) }, "using the embedded PGlite database: for trying the app, not for production");
   }
+  if (!migrate) return { env, log, database };
   const migrations = await migrateToLatest(database.db);
   for (const r of migrations.results ?? []) log.info({ migration: r.migrationName }, "migration applied");
   return { env, log, database };

@@ -1,3 +1,4 @@
+import { formatNumber } from "~/utils/format";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
@@ -253,7 +254,7 @@ export default function LabelDashboard() {
         <h2 id="csv-heading">List many artists from a CSV</h2>
         <p>
           A header line <code>name,role,country,link,email</code> (link and email optional), then one artist per line; commas or semicolons, UTF-8. Up to{" "}
-          {limits.maxRows.toLocaleString("en-GB")} rows and 1 MB. You see every row checked before anything is saved, and saving is all or nothing.
+          {formatNumber(limits.maxRows)} rows and 1 MB. You see every row checked before anything is saved, and saving is all or nothing.
         </p>
         <Notice answer={answer} intent={["preview", "save"]} />
         <Form method="post" encType="multipart/form-data" className="form">

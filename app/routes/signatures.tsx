@@ -13,8 +13,25 @@ import { formatNumber } from "~/utils/format";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = await loadListPage(context.db, context.letter.letterId, new URL(request.url).searchParams);
+  // Only what the page shows goes into its hydration data (no cursors, approval times or counts
+  // by country and version: the links below carry the cursors).
+  const { total, byKind, updatedAt, perDay } = page.totals;
   const body = {
-    ...page,
+    query: page.query,
+    errors: page.errors,
+    labels: page.labels,
+    items: page.page.items.map(({ id, name, kind, role, country, label, signedOn, featured, badges }) => ({
+      id,
+      name,
+      kind,
+      role,
+      country,
+      label,
+      signedOn,
+      featured,
+      badges,
+    })),
+    totals: { total, byKind, updatedAt, perDay },
     url: context.env.APP_URL,
     prevHref: page.page.previous ? listHref("/signatures", page.query, { before: page.page.previous }) : null,
     nextHref: page.page.next ? listHref("/signatures", page.query, { after: page.page.next }) : null,
@@ -50,7 +67,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export default function SignaturesRoute() {
-  const { page, query, errors, totals, labels, prevHref, nextHref, csvHref, jsonHref } = useLoaderData<typeof loader>();
+  const { items, query, errors, totals, labels, prevHref, nextHref, csvHref, jsonHref } = useLoaderData<typeof loader>();
   const searching = Boolean(query.q);
   return (
     <article className="public-list">
@@ -112,11 +129,11 @@ export default function SignaturesRoute() {
       </div>
 
       <h2 className="visually-hidden">Names</h2>
-      {page.items.length === 0 ? (
+      {items.length === 0 ? (
         <p className="empty">{searching ? "No approved name matches that search." : "No names match these filters yet."}</p>
       ) : (
         <ol className="signature-list" data-testid="signature-list">
-          {page.items.map((item) => (
+          {items.map((item) => (
             <li key={item.id} className={item.featured ? "featured" : undefined}>
               <span className="name">{item.name}</span>
               <span className="details">

@@ -97,6 +97,16 @@ const envShape = z.object({
   OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
   MODERATION_DIGEST_HOURS: wholeNumber("MODERATION_DIGEST_HOURS", 1, 168, 6),
   PUBLIC_REFRESH_SECONDS: wholeNumber("PUBLIC_REFRESH_SECONDS", 1, 30, 15),
+  /** Web processes `npm start` runs on PostgreSQL (unset: one per core); always 1 on PGlite. */
+  WEB_CONCURRENCY: optionalString.pipe(
+    z.coerce
+      .number<string | undefined>({ error: "WEB_CONCURRENCY must be a number" })
+      .int("WEB_CONCURRENCY must be a whole number")
+      .min(1, "WEB_CONCURRENCY must be between 1 and 64")
+      .max(64, "WEB_CONCURRENCY must be between 1 and 64")
+      .optional(),
+  ),
+  RENDER_CACHE_SECONDS: wholeNumber("RENDER_CACHE_SECONDS", 0, 30, 5),
   PRESS_CONTACT: z
     .string()
     .trim()

@@ -7,13 +7,15 @@ import type { Database } from "../../db/client";
 import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../../app/domain/letter/letter.server";
 import { parseEnv } from "../../app/utils/env.server";
 import { createLogger } from "../../app/utils/logger.server";
-import { createApp, type AppDeps } from "../../server/app";
+import { createApp, type AppDeps, type CountersignApp } from "../../server/app";
 
 export interface TestServer {
   url: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   startDraining(): void;
+  /** The render cache's counters (undefined when RENDER_CACHE_SECONDS=0). */
+  renderStats: CountersignApp["renderStats"];
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function startTestServer(
   const letter = await registerLetterVersion(database.db, CURRENT_LETTER.slug, await readLetterFile());
   const parsedEnv = parseEnv({ APP_ENV: "test", ...env });
   const log = createLogger("info", sink);
-  const { app, startDraining } = createApp({ build, database, env: parsedEnv, log, letter, ...options });
+  const { app, startDraining, renderStats } = createApp({ build, database, env: parsedEnv, log, letter, ...options });
   const server = app.listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -43,6 +45,7 @@ export async function startTestServer(
     url: `http://127.0.0.1:${port}`,
     logs,
     startDraining,
+    renderStats,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

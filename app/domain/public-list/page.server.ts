@@ -2,7 +2,7 @@ import type { Db } from "../../../db/client";
 import { sha256 } from "../common/hash";
 import { listLetterVersions, type LetterVersion } from "../letter/letter.server";
 import { BadCursorError, listPublic, publicLabels, type PublicPage } from "./list.server";
-import { listChangeSeq, readStats, type PublicStats } from "./rollup.server";
+import { listStateTag, readStats, type PublicStats } from "./rollup.server";
 import { parseListQuery, type ListQuery } from "./schema";
 import { listSnapshots } from "./snapshots.server";
 
@@ -77,12 +77,11 @@ export async function loadPressPage(db: Db, letter: Pick<LetterVersion, "letterI
 const CSV_FORMAT = 1;
 
 /**
- * The full CSV's ETag, known before its first row is read: the roll-up's change counter (which
- * moves whenever a refresh folds any change to the list), the letter and the filters. A change is
- * seen once the roll-up folds it, within PUBLIC_REFRESH_SECONDS, as the counts are.
+ * The full CSV's ETag, known before its first row is read: the list's state tag (which moves as
+ * soon as a change to the list commits, and again when a refresh folds it), the letter and the filters.
  */
 export async function csvEtag(db: Db, letterId: number, query: ListQuery): Promise<string> {
-  const seq = await listChangeSeq(db, letterId);
+  const tag = await listStateTag(db, letterId);
   const filters = sha256(listHref("", { ...query, after: undefined, before: undefined, limit: undefined }, {})).slice(0, 16);
-  return `"csv-${CSV_FORMAT}-${letterId}-${seq}-${filters}"`;
+  return `"csv-${CSV_FORMAT}-${letterId}-${tag}-${filters}"`;
 }
