@@ -100,36 +100,50 @@ export interface Submission {
   retryAfter: string | null;
 }
 
-let signer = 0;
+let client = 0;
 
-/** Posts the sign form as a browser without JavaScript does, from an address of its own (TRUSTED_PROXIES=loopback). */
-export async function submitSignForm(baseUrl: string, run: string): Promise<Submission> {
-  const n = ++signer;
-  // A free mailbox domain: the per-domain limit does not apply, as for most real signers.
-  const email = `fault.${run}.${n}@gmail.com`;
-  const body = new URLSearchParams({ displayName: `Fault Test ${n}`, role: "musician", country: "CA", email, attest: "on", consent: "on" });
+/** A form POST as a browser without JavaScript sends it, from an address of its own (the server trusts loopback's X-Forwarded-For). */
+export async function postForm(baseUrl: string, path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  const n = ++client;
   const startedAt = Date.now();
   try {
-    const response = await fetch(`${baseUrl}/?index`, {
+    const response = await fetch(`${baseUrl}${path}`, {
       method: "POST",
-      body,
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": `198.18.${Math.floor(n / 250) % 250}.${(n % 250) + 1}` },
+      body: new URLSearchParams(fields),
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": `198.18.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`, ...headers },
       redirect: "manual",
       signal: AbortSignal.timeout(30_000),
     });
-    await response.arrayBuffer();
+    const body = await response.text();
     return {
-      email,
       status: response.status,
       location: response.headers.get("location"),
+      retryAfter: response.headers.get("retry-after"),
+      body,
       startedAt,
       ms: Date.now() - startedAt,
-      retryAfter: response.headers.get("retry-after"),
     };
   } catch {
     // No answer at all (refused, reset, or 30 s without one).
-    return { email, status: 0, location: null, startedAt, ms: Date.now() - startedAt, retryAfter: null };
+    return { status: 0, location: null, retryAfter: null, body: "", startedAt, ms: Date.now() - startedAt };
   }
+}
+
+let signer = 0;
+
+/** Signs with a new address (a free mailbox's: the per-domain limit does not apply, as for most real signers). */
+export async function submitSignForm(baseUrl: string, run: string): Promise<Submission> {
+  const n = ++signer;
+  const email = `fault.${run}.${n}@gmail.com`;
+  const { body: _body, ...answer } = await postForm(baseUrl, "/?index", {
+    displayName: `Fault Test ${n}`,
+    role: "musician",
+    country: "CA",
+    email,
+    attest: "on",
+    consent: "on",
+  });
+  return { email, ...answer };
 }
 
 /** `concurrency` signers posting one after another until `stop()` says so. */
@@ -153,3 +167,13 @@ export function sleep(ms: number): Promise<void> {
 
 /** Environment every spawned web process gets in these tests. */
 export const WEB_ENV = { TRUSTED_PROXIES: "loopback", LOG_LEVEL: "info", APP_URL: "http://letters.test" } as const;
+
+/** The confirmation link's path in an email the stand-in received (APP_URL is WEB_ENV's). */
+export function confirmPathIn(html: string | undefined): string | undefined {
+  return /href="http:\/\/letters\.test(\/confirm\/[A-Za-z0-9_-]{43})"/.exec(html ?? "")?.[1];
+}
+
+/** A web process's environment for sending mail to the Resend stand-in, with a quick worker. */
+export function standinEnv(standinUrl: string): Record<string, string> {
+  return { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: standinUrl, EMAIL_RATE_LIMIT: "50", OUTBOX_CLAIM_SECONDS: "5" };
+}
