@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite } from "../../db/client";
-import { LOAD_SECONDS, WEB_ENV, accepted, confirmPathIn, postForm, signingLoad, sleep, standinEnv } from "../support/faults";
+import { LOAD_SECONDS, WEB_ENV, accepted, confirmAsEmailsArrive, signingLoad, sleep, standinEnv } from "../support/faults";
 import { spawnServer, type ServerProcess } from "../support/process";
 import { startResendStandin, type ResendStandin } from "../support/resend-standin";
 
@@ -40,22 +40,8 @@ describe("kill -9 of the app on PGlite mid-load", () => {
 
     // Signers sign; a confirmer clicks each confirmation link as its email arrives.
     let stop = false;
-    const confirmed = new Set<string>();
-    const clicked = new Set<string>();
     const signing = signingLoad([url], 3, () => stop);
-    const confirming = (async () => {
-      while (!stop) {
-        const next = standin.emails.find((e) => !clicked.has(e.to[0]!) && confirmPathIn(e.html));
-        if (!next) {
-          await sleep(20);
-          continue;
-        }
-        const to = next.to[0]!;
-        clicked.add(to);
-        const answer = await postForm(url, confirmPathIn(next.html)!, { intent: "confirm" });
-        if (answer.status === 200 && answer.body.includes("Your signature is confirmed")) confirmed.add(to);
-      }
-    })();
+    const { confirmed, done: confirming } = confirmAsEmailsArrive(standin, [url], () => stop);
 
     // Killed mid-load, once the load has run its time and some signers have confirmed (PGlite is one connection: slow).
     const began = Date.now();

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { TEST_DATABASE_URL, databaseUrlFor } from "./config";
+import type { ResendStandin } from "./resend-standin";
 
 /** The fault tests (tests/faults, `npm run test:faults`): real processes, real databases, faults injected for real. */
 
@@ -132,17 +133,22 @@ export async function postForm(baseUrl: string, path: string, fields: Record<str
 let signer = 0;
 
 /** Signs with a new address (a free mailbox's: the per-domain limit does not apply, as for most real signers). */
-export async function submitSignForm(baseUrl: string, run: string): Promise<Submission> {
+export async function submitSignForm(baseUrl: string, run: string, ip?: string): Promise<Submission> {
   const n = ++signer;
   const email = `fault.${run}.${n}@gmail.com`;
-  const { body: _body, ...answer } = await postForm(baseUrl, "/?index", {
-    displayName: `Fault Test ${n}`,
-    role: "musician",
-    country: "CA",
-    email,
-    attest: "on",
-    consent: "on",
-  });
+  const { body: _body, ...answer } = await postForm(
+    baseUrl,
+    "/?index",
+    {
+      displayName: `Fault Test ${n}`,
+      role: "musician",
+      country: "CA",
+      email,
+      attest: "on",
+      consent: "on",
+    },
+    ip ? { "x-forwarded-for": ip } : {},
+  );
   return { email, ...answer };
 }
 
@@ -176,4 +182,24 @@ export function confirmPathIn(html: string | undefined): string | undefined {
 /** A web process's environment for sending mail to the Resend stand-in, with a quick worker. */
 export function standinEnv(standinUrl: string): Record<string, string> {
   return { RESEND_API_KEY: "re_test_key", RESEND_BASE_URL: standinUrl, EMAIL_RATE_LIMIT: "50", OUTBOX_CLAIM_SECONDS: "5" };
+}
+
+/** A signer who clicks "Confirm" on each confirmation link as its email reaches the stand-in; `confirmed` holds the addresses the app confirmed. */
+export function confirmAsEmailsArrive(standin: ResendStandin, urls: string[], stop: () => boolean): { confirmed: Set<string>; done: Promise<void> } {
+  const confirmed = new Set<string>();
+  const clicked = new Set<string>();
+  const done = (async () => {
+    for (let k = 0; !stop();) {
+      const next = standin.emails.find((e) => !clicked.has(e.to[0]!) && confirmPathIn(e.html));
+      if (!next) {
+        await sleep(20);
+        continue;
+      }
+      const to = next.to[0]!;
+      clicked.add(to);
+      const answer = await postForm(urls[k++ % urls.length]!, confirmPathIn(next.html)!, { intent: "confirm" });
+      if (answer.status === 200 && answer.body.includes("Your signature is confirmed")) confirmed.add(to);
+    }
+  })();
+  return { confirmed, done };
 }
