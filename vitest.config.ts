@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "app") } },
   test: {
     include: ["tests/**/*.test.{ts,tsx}"],
+    // The fault tests restart databases and kill processes: `npm run test:faults` runs them on their own.
+    exclude: ["**/node_modules/**", "tests/faults/**"],
     globalSetup: ["tests/support/global-setup.ts"],
     pool: "forks",
     maxWorkers: 2,

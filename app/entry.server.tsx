@@ -50,6 +50,7 @@ export default function handleRequest(
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;
+  context.errors?.push(error);
   // A 404 or 405 is an answer, not a fault; and its message would put the URL (maybe a token) in the log.
   if (isRouteErrorResponse(error) && error.status < 500) return;
   context.log.error({ err: error, path: safePath(request.url.replace(/^[a-z]+:\/\/[^/]+/i, "")) }, "unhandled error");

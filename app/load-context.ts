@@ -17,6 +17,8 @@ export interface CountersignContext {
   clientIp: string;
   /** The CSP nonce for this response's inline scripts. */
   nonce: string;
+  /** Errors Remix's handleError saw for this request: server/edge.ts answers 503 when one says the database is away. */
+  errors?: unknown[];
 }
 
 declare module "@remix-run/node" {

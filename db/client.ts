@@ -41,9 +41,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 export function openPostgres(connectionString: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000 });
+  // A connection that cannot be made in 5 s fails (the request answers 503) instead of waiting for ever.
+  const pool = new pg.Pool({ connectionString, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on("error", () => {});
+  // So does a client that is checked out but between queries (inside a transaction) when PostgreSQL
+  // restarts: its next query fails instead (a 503), and the pool drops it on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -53,6 +57,22 @@ export function openPostgres(connectionString: string, poolSize: number): Databa
       await db.destroy();
     },
   };
+}
+
+/** SQLSTATE classes and codes that mean the server is away (restarting, shutting down), not that a query is wrong. */
+const UNAVAILABLE_SQLSTATES = /^(08|57P0[1-3])/;
+const UNAVAILABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EHOSTUNREACH"]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i;
+
+/** Whether an error (or one it wraps) says the database cannot be reached right now: worth a 503 and a retry. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && (UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) return true;
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+  }
+  return false;
 }
 
 export async function openPglite(options: Pick<DatabaseOptions, "dataDir" | "loadDataDir">): Promise<Database> {

@@ -194,6 +194,7 @@ export function createApp({
       resolveTxt,
       clientIp: req.ip ?? req.socket.remoteAddress ?? "",
       nonce: String(res.locals.nonce),
+      errors: [],
     })),
   );
   app.use(errorAnswer(log));

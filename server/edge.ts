@@ -1,6 +1,7 @@
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import type { NextFunction, Request, Response } from "express";
+import { isDatabaseUnavailable } from "../db/client";
 import { safePath, type Logger } from "../app/utils/logger.server";
 
 /**
@@ -185,7 +186,13 @@ export function remixHandler(build: ServerBuild, mode: string, getLoadContext: (
     try {
       const request = fetchRequest(req, res);
       if (!request) return void res.status(400).type("text/plain").send("Bad request.");
-      const response = await handle(request, getLoadContext(req, res));
+      const context = getLoadContext(req, res);
+      const response = await handle(request, context);
+      // Remix renders a failed loader or action as a 500; when the database was away, say so: 503, try again soon.
+      if (response.status >= 500 && context.errors?.some(isDatabaseUnavailable)) {
+        await response.body?.cancel();
+        return void databaseUnavailable(res);
+      }
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [name, value] of response.headers.entries()) res.append(name, value);
@@ -221,9 +228,26 @@ function fetchRequest(req: Request, res: Response): globalThis.Request | undefin
   });
 }
 
+/** Seconds a client is told to wait while the database is away (PostgreSQL restarts in a few). */
+const RETRY_AFTER_SECONDS = 5;
+
+/** The answer while the database cannot be reached: quick, not stored, with a time to try again. */
+export function databaseUnavailable(res: Response): void {
+  if (res.headersSent) return void res.destroy();
+  res
+    .status(503)
+    .set({ "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" })
+    .type("text/plain");
+  res.send("Countersign cannot reach its database right now. Please try again in a few seconds.");
+}
+
 /** The last resort: logged (path without query or tokens), answered without a stack. */
 export function errorAnswer(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error, path: safePath(req.originalUrl) }, "database unreachable");
+      return void databaseUnavailable(res);
+    }
     const status = Number((error as { status?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode);
     const clientError = Number.isInteger(status) && status >= 400 && status < 500;
     if (!clientError) log.error({ err: error, path: safePath(req.originalUrl) }, "unhandled error");

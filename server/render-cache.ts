@@ -50,8 +50,8 @@ interface Entry {
   storedAt: number;
   status: number;
   headers: [string, string | number | string[]][];
-  /** The body split at the render's nonce. */
-  parts: string[];
+  /** The body split at the render's nonce (an HTML page), or whole (an image, JSON, CSV): bytes, never re-encoded. */
+  parts: Buffer[];
   etag: string;
   bytes: number;
 }
@@ -115,7 +115,7 @@ export function renderCache({
     res.setHeader("ETag", entry.etag);
     res.setHeader("Age", String(Math.max(0, Math.floor((now() - entry.storedAt) / 1000))));
     if (etagMatches(req.get("if-none-match"), entry.etag)) return void notModified(res);
-    const body = Buffer.from(entry.parts.join(String(res.locals.nonce ?? "")), "utf8");
+    const body = joinAt(entry.parts, String(res.locals.nonce ?? ""));
     res.setHeader("Content-Length", body.length);
     res.end(body);
   };
@@ -182,13 +182,22 @@ export function renderCache({
       limit: maxEntryBytes,
       onRelease: () => done(undefined),
       finish: (held, end) => {
-        const body = held.toString("utf8");
         const nonce = String(res.locals.nonce ?? "");
-        const parts = nonce ? body.split(nonce) : [body];
+        // Only HTML carries the nonce; any other body (a PNG card) is kept byte for byte.
+        const html = String(res.getHeader("content-type") ?? "").startsWith("text/html");
+        const parts = nonce && html ? splitAt(held, Buffer.from(nonce, "utf8")) : [held];
         const headers = Object.entries(res.getHeaders())
           .filter(([name, value]) => value !== undefined && !OWN_HEADERS.has(name))
           .map(([name, value]) => [name, value] as Entry["headers"][number]);
-        const entry: Entry = { tag, storedAt: now(), status: res.statusCode, headers, parts, etag: stableEtag ?? bodyEtag(parts.join("")), bytes: held.length };
+        const entry: Entry = {
+          tag,
+          storedAt: now(),
+          status: res.statusCode,
+          headers,
+          parts,
+          etag: stableEtag ?? bodyEtag(Buffer.concat(parts)),
+          bytes: held.length,
+        };
         store(key, entry);
         done(entry);
         res.setHeader("ETag", entry.etag);
@@ -205,4 +214,23 @@ export function renderCache({
     middleware,
     stats: (): RenderCacheStats => ({ ...stats, entries: entries.size }),
   };
+}
+
+/** The body's pieces between each occurrence of `separator`. */
+function splitAt(body: Buffer, separator: Buffer): Buffer[] {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let at = body.indexOf(separator, from); at !== -1; at = body.indexOf(separator, from)) {
+    parts.push(body.subarray(from, at));
+    from = at + separator.length;
+  }
+  parts.push(body.subarray(from));
+  return parts;
+}
+
+/** The pieces joined again with this answer's own nonce between them. */
+function joinAt(parts: Buffer[], nonce: string): Buffer {
+  if (parts.length === 1) return parts[0]!;
+  const between = Buffer.from(nonce, "utf8");
+  return Buffer.concat(parts.flatMap((part, i) => (i === 0 ? [part] : [between, part])));
 }

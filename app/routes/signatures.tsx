@@ -15,7 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const page = await loadListPage(context.db, context.letter.letterId, new URL(request.url).searchParams);
   // Only what the page shows goes into its hydration data (no cursors, approval times or counts
   // by country and version: the links below carry the cursors).
-  const { total, byKind, updatedAt, perDay } = page.totals;
+  const { total, byKind, unnamed, updatedAt, perDay } = page.totals;
   const body = {
     query: page.query,
     errors: page.errors,
@@ -31,7 +31,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       featured,
       badges,
     })),
-    totals: { total, byKind, updatedAt, perDay },
+    totals: { total, byKind, unnamed, updatedAt, perDay },
     url: context.env.APP_URL,
     prevHref: page.page.previous ? listHref("/signatures", page.query, { before: page.page.previous }) : null,
     nextHref: page.page.next ? listHref("/signatures", page.query, { after: page.page.next }) : null,

@@ -34,6 +34,13 @@ const wholeNumber = (name: string, min: number, max: number, fallback: number) =
     .max(max, `${name} must be between ${min} and ${max}`)
     .default(fallback);
 
+/** A number of seconds, fractions allowed, at least `min`. */
+const seconds = (name: string, min: number, fallback: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .min(min, `${name} must be at least ${min}`)
+    .default(fallback);
+
 const postgresUrl = z
   .string()
   .trim()
@@ -95,6 +102,9 @@ const envShape = z.object({
   OUTBOX_MAX_ATTEMPTS: wholeNumber("OUTBOX_MAX_ATTEMPTS", 1, Number.MAX_SAFE_INTEGER, 8),
   OUTBOX_CLAIM_SECONDS: z.coerce.number({ error: "OUTBOX_CLAIM_SECONDS must be a number" }).min(1, "OUTBOX_CLAIM_SECONDS must be at least 1").default(60),
   OUTBOX_CONCURRENCY: wholeNumber("OUTBOX_CONCURRENCY", 1, 16, 2),
+  OUTBOX_BACKOFF_SECONDS: seconds("OUTBOX_BACKOFF_SECONDS", 0.05, 2),
+  OUTBOX_BACKOFF_MAX_SECONDS: seconds("OUTBOX_BACKOFF_MAX_SECONDS", 0.05, 900),
+  OUTBOX_SEND_TIMEOUT_SECONDS: seconds("OUTBOX_SEND_TIMEOUT_SECONDS", 0.05, 30),
   MODERATION_DIGEST_HOURS: wholeNumber("MODERATION_DIGEST_HOURS", 1, 168, 6),
   PUBLIC_REFRESH_SECONDS: wholeNumber("PUBLIC_REFRESH_SECONDS", 1, 30, 15),
   /** Web processes `npm start` runs on PostgreSQL (unset: one per core); always 1 on PGlite. */

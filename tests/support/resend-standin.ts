@@ -16,7 +16,13 @@ import { parse as parseYaml } from "yaml";
  * protocol.
  */
 
-export type Fault = { kind: "429"; retryAfterSeconds: number } | { kind: "500" } | { kind: "422"; message?: string } | { kind: "drop" };
+export type Fault =
+  | { kind: "429"; retryAfterSeconds: number }
+  | { kind: "500" }
+  | { kind: "422"; message?: string }
+  | { kind: "drop" }
+  /** No answer: the connection is held for `ms`, then dropped (the client's timeout should come first). */
+  | { kind: "hang"; ms: number };
 
 export interface RecordedRequest {
   method: string;
@@ -52,6 +58,8 @@ export interface ResendStandin {
   validationErrors: string[];
   /** Queue faults; each following POST to /emails or /emails/batch consumes one. */
   failNext(...faults: Fault[]): void;
+  /** An outage: until Date.now() passes `until`, every POST (after any queued by failNext) gets the next of `faults`, in turn. */
+  failUntil(until: number, ...faults: Fault[]): void;
   /** Called after an accepted send has been stored and its response written; a test may kill a worker here. */
   onAccepted?: (req: RecordedRequest) => void;
   /** Extra delay in ms before answering each request (default 0). */
@@ -178,7 +186,7 @@ function errorOutcome(status: number, name: string, message: string, headers?: R
   return { status, body: { statusCode: status, name, message }, headers };
 }
 
-function faultOutcome(fault: Exclude<Fault, { kind: "drop" }>): Outcome {
+function faultOutcome(fault: Exclude<Fault, { kind: "drop" | "hang" }>): Outcome {
   switch (fault.kind) {
     case "429": {
       const seconds = String(fault.retryAfterSeconds);
@@ -268,10 +276,16 @@ function write(res: ServerResponse, outcome: Outcome, afterWrite?: () => void): 
 export async function startResendStandin(options: { apiKey?: string } = {}): Promise<ResendStandin> {
   const compiled = getValidators();
   const faults: Fault[] = [];
+  let outage: { until: number; faults: Fault[]; next: number } | undefined;
+  const nextFault = (): Fault | undefined => {
+    const queued = faults.shift();
+    if (queued || !outage || Date.now() >= outage.until) return queued;
+    return outage.faults[outage.next++ % outage.faults.length];
+  };
   const idempotency = new Map<string, IdempotencyEntry>();
 
   /** A decision reached before the latency wait; `accept` runs after it so "in flight" spans the delay. */
-  type Decision = { kind: "reply"; outcome: Outcome } | { kind: "drop" } | { kind: "accept"; commit: () => Outcome };
+  type Decision = { kind: "reply"; outcome: Outcome } | { kind: "drop" } | { kind: "hang"; ms: number } | { kind: "accept"; commit: () => Outcome };
 
   const reject = (record: RecordedRequest, problems: string[], outcome: Outcome): Decision => {
     for (const problem of problems) standin.validationErrors.push(`${record.method} ${record.path}: ${problem}`);
@@ -285,10 +299,12 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
       return reject(record, [message], errorOutcome(404, "not_found", message));
     }
 
-    const fault = faults.shift();
+    const fault = nextFault();
     if (fault) {
       record.fault = fault.kind;
-      return fault.kind === "drop" ? { kind: "drop" } : { kind: "reply", outcome: faultOutcome(fault) };
+      if (fault.kind === "drop") return { kind: "drop" };
+      if (fault.kind === "hang") return { kind: "hang", ms: fault.ms };
+      return { kind: "reply", outcome: faultOutcome(fault) };
     }
 
     const authorization = singleHeader(req, "authorization");
@@ -444,6 +460,11 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
       case "drop":
         req.socket.destroy();
         return;
+      case "hang":
+        // Unref'd: a held connection must not keep the test process alive after close().
+        await sleep(decision.ms, undefined, { ref: false });
+        req.socket.destroy();
+        return;
       case "reply":
         record.status = decision.outcome.status;
         write(res, decision.outcome);
@@ -487,11 +508,15 @@ export async function startResendStandin(options: { apiKey?: string } = {}): Pro
     failNext: (...more) => {
       faults.push(...more);
     },
+    failUntil: (until, ...cycle) => {
+      outage = { until, faults: cycle, next: 0 };
+    },
     reset: () => {
       standin.requests.length = 0;
       standin.emails.length = 0;
       standin.validationErrors.length = 0;
       faults.length = 0;
+      outage = undefined;
       idempotency.clear();
     },
     close: () =>

@@ -8,7 +8,7 @@ import { createOutboxWorker, defaultWorkerOptions, type OutboxWorker, type Worke
 /** Resend when RESEND_API_KEY is set; otherwise the dev mailbox (never in production: env.server.ts refuses it). */
 export function transportFor(env: Env, db: Db, log: Logger): EmailTransport {
   return env.RESEND_API_KEY
-    ? createResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL)
+    ? createResendTransport(env.RESEND_API_KEY, env.RESEND_BASE_URL, env.OUTBOX_SEND_TIMEOUT_SECONDS * 1000)
     : createDevMailboxTransport(db, log, devMailboxEnabled(env) ? env.APP_URL : undefined);
 }
 
@@ -22,6 +22,8 @@ export function workerOptionsFor(env: Env): WorkerOptions {
     maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     claimMs: env.OUTBOX_CLAIM_SECONDS * 1000,
     concurrency: env.OUTBOX_CONCURRENCY,
+    baseBackoffMs: env.OUTBOX_BACKOFF_SECONDS * 1000,
+    maxBackoffMs: env.OUTBOX_BACKOFF_MAX_SECONDS * 1000,
   };
 }
 

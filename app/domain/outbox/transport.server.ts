@@ -30,8 +30,13 @@ export interface EmailTransport {
 }
 
 const DEFAULT_RETRY_AFTER_MS = 1000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 
-export function createResendTransport(apiKey: string, baseUrl?: string): EmailTransport {
+/**
+ * `timeoutMs`: a request with no answer by then is given up and retried later (same idempotency
+ * key); without it a provider that hangs would hold a worker's loop for as long as the socket lives.
+ */
+export function createResendTransport(apiKey: string, baseUrl?: string, timeoutMs = DEFAULT_TIMEOUT_MS): EmailTransport {
   const resend = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
   return {
     name: "resend",
@@ -39,7 +44,9 @@ export function createResendTransport(apiKey: string, baseUrl?: string): EmailTr
     async send(emails, idempotencyKey) {
       const payload = emails.map(({ from, to, subject, html, text }) => ({ from, to: [to], subject, html, text }));
       // The SDK never throws: every outcome, network failure included, comes back as { data, error, headers }.
-      const result = payload.length === 1 ? await resend.emails.send(payload[0]!, { idempotencyKey }) : await resend.batch.send(payload, { idempotencyKey });
+      // A timed-out request comes back like a network failure (statusCode null): retryable.
+      const options = { idempotencyKey, signal: AbortSignal.timeout(timeoutMs) };
+      const result = payload.length === 1 ? await resend.emails.send(payload[0]!, options) : await resend.batch.send(payload, options);
       if (result.error === null) {
         const data = result.data as { id: string } | { data: { id: string }[] };
         const ids = "data" in data ? data.data.map((d) => d.id) : [data.id];

@@ -96,12 +96,14 @@ export async function listChangeSeq(db: Db, letterId: number): Promise<string> {
  * What the public list shows, as a tag that moves the moment a change to it commits: the change
  * counter (moved by each refresh that folds a change) and the newest change not folded yet (every
  * change to what the list shows appends one, in the same transaction; decision 013). Two index
- * lookups. Rendered pages and exports are tagged with it before they are read (decision 015).
+ * lookups, and the newest sealed snapshot. Rendered pages and exports are tagged with it before they are read (decision 015).
  */
 export async function listStateTag(db: Db, letterId: number): Promise<string> {
   const { rows } = await sql<{ tag: string }>`
     select coalesce((select change_seq::text from public_rollups where letter_id = ${letterId}), '0')
-      || '.' || coalesce((select max(id)::text from public_list_events where letter_id = ${letterId}), '0') as tag`.execute(db);
+      || '.' || coalesce((select max(id)::text from public_list_events where letter_id = ${letterId}), '0')
+      -- A snapshot sealed changes /press and the snapshot index, though not the list itself.
+      || '.' || coalesce((select max(seq)::text from public_snapshots where letter_id = ${letterId} and seq is not null), '0') as tag`.execute(db);
   return rows[0]?.tag ?? "0.0";
 }
 
