@@ -65,6 +65,7 @@ export interface EmailOutbox {
   created_at: Generated<Timestamp>;
   sent_at: Timestamp | null;
   dead_at: Timestamp | null;
+  language: Generated<string>;
 }
 
 export interface EmailSuppressions {
@@ -103,6 +104,12 @@ export interface Labels {
   updated_at: Generated<Timestamp>;
 }
 
+export interface LetterCurrentVersions {
+  letter_id: number;
+  language: string;
+  version_id: number;
+}
+
 export interface LetterVersions {
   id: Generated<number>;
   letter_id: number;
@@ -112,13 +119,13 @@ export interface LetterVersions {
   registered_at: Generated<Timestamp>;
   in_force_from: Generated<Timestamp>;
   in_force_until: Timestamp | null;
+  language: Generated<string>;
 }
 
 export interface Letters {
   id: Generated<number>;
   slug: string;
   opened_at: Generated<Timestamp>;
-  current_version_id: number | null;
   created_at: Generated<Timestamp>;
 }
 
@@ -263,6 +270,7 @@ export interface Signatures {
   reminded_at: Timestamp | null;
   merged_into: string | null;
   named: Generated<boolean>;
+  language: Generated<string>;
 }
 
 export interface Users {
@@ -291,6 +299,7 @@ export interface DB {
   email_suppressions: EmailSuppressions;
   label_joins: LabelJoins;
   labels: Labels;
+  letter_current_versions: LetterCurrentVersions;
   letter_versions: LetterVersions;
   letters: Letters;
   login_tokens: LoginTokens;
