@@ -70,14 +70,14 @@ export async function requestJoin(db: Db, input: JoinInput, ctx: JoinContext): P
         expires_at: expiresAt,
       })
       .execute();
-    await enqueue(trx, "label-join", input.email, {
-      repName: input.repName,
-      labelName: existing?.name ?? input.labelName,
-      domain: input.domain,
-      token,
-      code,
-      expiresAt: expiresAt.toISOString(),
-    });
+    // In the language of the page the rep joined from (the worker renders it later).
+    await enqueue(
+      trx,
+      "label-join",
+      input.email,
+      { repName: input.repName, labelName: existing?.name ?? input.labelName, domain: input.domain, token, code, expiresAt: expiresAt.toISOString() },
+      ctx.language,
+    );
   });
 }
 
