@@ -38,6 +38,14 @@ export const i18nConfig = {
   react: { useSuspense: false },
 } satisfies InitOptions;
 
+/**
+ * Pages that stay English whatever the visitor's language: the moderators' and admins' pages, a
+ * label rep's dashboard and the dev mailbox. They show no language switch.
+ */
+export function englishOnly(pathname: string): boolean {
+  return /^\/(?:admin|label|dev)(?:[/.]|$)/.test(pathname);
+}
+
 export function isLanguage(value: unknown): value is string {
   return typeof value === "string" && (LANGUAGES as readonly string[]).includes(value);
 }

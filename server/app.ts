@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { Database } from "../db/client";
 import type { LetterTranslations, LetterVersion } from "../app/domain/letter/letter.server";
 import { detectLanguage } from "../app/i18n.server";
-import { LANGUAGE_COOKIE } from "../app/i18n";
+import { DEFAULT_LANGUAGE, LANGUAGE_COOKIE, englishOnly } from "../app/i18n";
 import { queueLag } from "../app/domain/outbox/status.server";
 import { CORS_HEADERS } from "../app/utils/public-http.server";
 import "../app/load-context";
@@ -185,7 +185,9 @@ export function createApp({
       const value = req.get(name);
       if (value) headers.set(name, value);
     }
-    res.locals.language = await detectLanguage(new Request(new URL(req.originalUrl, "http://countersign.invalid"), { headers }));
+    // A target that is no URL at all (`//[`) gets English; the router answers it as it always did.
+    const url = URL.parse(req.originalUrl, "http://countersign.invalid");
+    res.locals.language = !url || englishOnly(url.pathname) ? DEFAULT_LANGUAGE : await detectLanguage(new Request(url, { headers }));
     next();
   });
 

@@ -1,6 +1,6 @@
 import { useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { LANGUAGES, languageName } from "~/i18n";
+import { LANGUAGES, englishOnly, languageName } from "~/i18n";
 
 /**
  * The language switch on every page: a plain form (no JavaScript needed) that posts the choice to
@@ -9,6 +9,7 @@ import { LANGUAGES, languageName } from "~/i18n";
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const location = useLocation();
+  if (englishOnly(location.pathname)) return null;
   // Back to this page, without a ?lng= that would outrank the choice.
   const params = new URLSearchParams(location.search);
   params.delete("lng");

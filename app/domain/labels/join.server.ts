@@ -33,6 +33,8 @@ export type JoinInput = z.output<typeof joinSchema>;
 export interface JoinContext {
   ip: string;
   ipHashSecret: string;
+  /** The language the join email is written in (default English). */
+  language?: string;
 }
 
 /** Stores the join and sends its link and code, unless the IP or address is over its limit (then nothing, silently). */
