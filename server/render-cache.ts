@@ -6,7 +6,8 @@ import { bodyEtag, holdBody, notModified } from "./conditional";
 /**
  * Public answers rendered once per short interval per URL (decision 015), as a CDN in front would:
  * a bounded in-process LRU of anonymous GET answers that are `Cache-Control: public`, status 200,
- * set no cookie and vary on nothing but Accept-Encoding. Concurrent misses for one URL wait on one
+ * set no cookie and vary on nothing but Accept-Encoding and the language (which is in the key, with
+ * the URL: `variant`; a request carrying only the language cookie is still anonymous). Concurrent misses for one URL wait on one
  * render (single flight). An answer is served from the cache with an honest `Age`, for at most
  * `ttlSeconds`, and only while the list's state tag (read for every request: two index lookups)
  * is the one it was rendered under, so a withdrawn name leaves a cached page as soon as its

@@ -22,7 +22,7 @@ export function joinPage(result: JoinLookup | { status: "wrong_code" | "too_many
 
 export function JoinResult({ data, confirmFields }: { data: JoinPageData; confirmFields?: ReactNode }) {
   const { t } = useTranslation("labels");
-  const again = { link: <Link to="/labels/join" /> };
+  const again = { to: <Link to="/labels/join" /> };
   switch (data.status) {
     case "ready":
       return (
@@ -51,7 +51,7 @@ export function JoinResult({ data, confirmFields }: { data: JoinPageData; confir
         <>
           <h1>{t("result.joined.heading", { label: data.view.existingLabel ?? data.view.labelName })}</h1>
           <p>
-            <Trans t={t} i18nKey="result.joined.body" components={{ link: <Link to="/admin/login" /> }} />
+            <Trans t={t} i18nKey="result.joined.body" components={{ to: <Link to="/admin/login" /> }} />
           </p>
         </>
       );

@@ -46,7 +46,7 @@ export default function JoinAsLabel() {
           <Trans t={t} i18nKey="join.sent.body" values={{ domain: posted.domain }} components={{ strong: <strong /> }} />
         </p>
         <p>
-          <Trans t={t} i18nKey="join.sent.code" components={{ link: <Link to="/labels/confirm" /> }} />
+          <Trans t={t} i18nKey="join.sent.code" components={{ to: <Link to="/labels/confirm" /> }} />
         </p>
       </section>
     );

@@ -77,13 +77,13 @@ export default function PressRoute() {
       <h2>{t("downloads.heading")}</h2>
       <ul>
         <li>
-          <Trans t={t} i18nKey="downloads.csv" components={{ link: <a href="/signatures.csv" /> }} />
+          <Trans t={t} i18nKey="downloads.csv" components={{ to: <a href="/signatures.csv" /> }} />
         </li>
         <li>
           <Trans t={t} i18nKey="downloads.json" components={{ list: <a href="/api/v1/signatures" />, stats: <a href="/api/v1/stats" /> }} />
         </li>
         <li>
-          <Trans t={t} i18nKey="downloads.feed" components={{ link: <a href="/signatures.atom" /> }} />
+          <Trans t={t} i18nKey="downloads.feed" components={{ to: <a href="/signatures.atom" /> }} />
         </li>
         <li>
           {t("downloads.badge")} <code>{`<img src="${url}/badge.svg" alt="${t("downloads.badgeAlt")}">`}</code>; {t("downloads.widget")}{" "}

@@ -17,7 +17,7 @@ export default function Signed() {
       <h1>{t("signed.heading")}</h1>
       <p>{t("signed.body")}</p>
       <p>
-        <Trans t={t} i18nKey="signed.code" components={{ link: <Link to="/confirm" /> }} />
+        <Trans t={t} i18nKey="signed.code" components={{ to: <Link to="/confirm" /> }} />
       </p>
       <p className="hint">{t("signed.spam")}</p>
       <p>

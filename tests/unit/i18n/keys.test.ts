@@ -81,6 +81,21 @@ describe("translations", () => {
     });
   }
 
+  it("name no tag after an HTML void element (<Trans> would drop its text: <link>…</link> rendered an empty link)", () => {
+    const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
+    for (const language of LANGUAGES) {
+      for (const ns of NAMESPACES) {
+        for (const [key, text] of flatten(read(language, ns))) {
+          const tags = [...text.matchAll(/<(\w+)>/g)].map((m) => m[1]!);
+          expect(
+            tags.filter((tag) => VOID.has(tag)),
+            `${language} ${ns}:${key}`,
+          ).toEqual([]);
+        }
+      }
+    }
+  });
+
   it("give every message key the schemas use (a typo in a schema fails here)", () => {
     const errors = flatten(read(DEFAULT_LANGUAGE, "errors"));
     const schemas = [
