@@ -1,5 +1,6 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { formatInZone } from "./utils/time";
 import type { ReactNode } from "react";
 import styles from "./styles/app.css";
 import { useNonce } from "./utils/nonce";
@@ -9,8 +10,21 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
+/** What the site's frame shows of the letter's launch state (decision 017): which links lead anywhere, and the embargo. */
+export async function loader({ context }: LoaderFunctionArgs) {
+  const access = await context.access();
+  return {
+    list: access.list,
+    letter: access.letter,
+    embargo: access.embargo ? { until: access.embargo.until.toISOString(), text: formatInZone(access.embargo.until, access.embargo.zone) } : null,
+  };
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Absent on an error page whose root loader failed: the frame then shows every link, as when public.
+  const campaign = useRouteLoaderData<typeof loader>("root");
+  const list = campaign?.list ?? true;
   // A route may ask to stay static HTML (bad-address: the browser's URL is not the one rendered).
   const hydrate = !useMatches().some((match) => (match.handle as { hydrate?: boolean } | undefined)?.hydrate === false);
   return (
@@ -30,13 +44,21 @@ export function Layout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">
             Countersign
           </a>
-          <nav className="site-nav" aria-label="Site">
-            <a href="/">The letter</a>
-            <a href="/signatures">Who signed</a>
-            <a href="/press">Press</a>
-            <a href="/labels/join">Labels</a>
-          </nav>
+          {list && (
+            <nav className="site-nav" aria-label="Site">
+              <a href="/">The letter</a>
+              <a href="/signatures">Who signed</a>
+              <a href="/press">Press</a>
+              <a href="/labels/join">Labels</a>
+            </nav>
+          )}
         </header>
+        {campaign?.embargo && (
+          <p className="embargo" role="note">
+            <strong>Embargoed</strong> until <time dateTime={campaign.embargo.until}>{campaign.embargo.text}</time>. You are seeing this through a press preview
+            link: please publish nothing of it before then.
+          </p>
+        )}
         <main id="main">{children}</main>
         <footer className="site-footer">
           <p>Countersign: open letters from the people who make the music. Every name is checked before it is shown.</p>

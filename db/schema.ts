@@ -26,6 +26,20 @@ export interface AuthSessions {
   created_at: Generated<Timestamp>;
 }
 
+export interface CampaignLinks {
+  id: Generated<string>;
+  letter_id: number;
+  purpose: "invitation" | "preview";
+  token_hash: string;
+  note: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  uses: Generated<number>;
+  last_used_at: Timestamp | null;
+}
+
 export interface DevMailbox {
   id: Generated<string>;
   outbox_id: string | null;
@@ -120,6 +134,10 @@ export interface Letters {
   opened_at: Generated<Timestamp>;
   current_version_id: number | null;
   created_at: Generated<Timestamp>;
+  campaign_state: Generated<"collecting" | "embargoed" | "public" | "closed">;
+  public_at: Timestamp | null;
+  public_at_zone: string | null;
+  state_changed_at: Generated<Timestamp>;
 }
 
 export interface LoginTokens {
@@ -263,6 +281,7 @@ export interface Signatures {
   reminded_at: Timestamp | null;
   merged_into: string | null;
   named: Generated<boolean>;
+  invitation_id: string | null;
 }
 
 export interface Users {
@@ -285,6 +304,7 @@ export interface WebhookEvents {
 export interface DB {
   audit_log: AuditLog;
   auth_sessions: AuthSessions;
+  campaign_links: CampaignLinks;
   dev_mailbox: DevMailbox;
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;

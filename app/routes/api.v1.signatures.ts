@@ -4,9 +4,11 @@ import { listHref } from "~/domain/public-list/page.server";
 import { NAMES_CACHE } from "~/utils/cache";
 import { publicJson } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
+import { requireList } from "~/utils/campaign.server";
 
 // GET /api/v1/signatures — the approved list, a page at a time (README, "Public API").
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) return publicJson({ error: "invalid_query", fields: parsed.errors }, { status: 400 });
   const { letterId } = context.letter;

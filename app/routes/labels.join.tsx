@@ -1,8 +1,9 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { SigningClosedError } from "~/domain/campaign/campaign.server";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, TextField } from "~/components/fields";
 import { joinSchema, requestJoin } from "~/domain/labels/join.server";
 import { joinFieldsSchema } from "~/domain/labels/schema";
@@ -12,16 +13,30 @@ import { readForm } from "~/utils/request.server";
 export const headers = passThroughHeaders;
 export const meta: MetaFunction = () => [{ title: "Join as a label · Countersign" }];
 
+/** Joining is signing for a label: open while the letter takes signatures from this visitor (decision 017). */
+async function joining(context: LoaderFunctionArgs["context"]) {
+  const access = await context.access();
+  if (access.sign) return { open: true as const };
+  return { open: false as const, message: new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only").message };
+}
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  return joining(context);
+}
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: joinSchema });
   if (submission.status !== "success") return data({ form: submission.reply(), sent: false, domain: null }, { status: 400 });
+  const open = await joining(context);
+  if (!open.open) return data({ form: submission.reply({ formErrors: [open.message] }), sent: false, domain: null }, { status: 403 });
   await requestJoin(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET });
   // The same answer whether or not the address or the label is known.
   return data({ form: submission.reply({ resetForm: true }), sent: true, domain: submission.value.domain }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export default function JoinAsLabel() {
+  const joinable = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "label-join",
@@ -41,6 +56,14 @@ export default function JoinAsLabel() {
         <p>
           The link works for 7 days. The email also holds an 8-character code for the <Link to="/labels/confirm">confirmation page</Link>.
         </p>
+      </section>
+    );
+  }
+  if (!joinable.open) {
+    return (
+      <section className="page">
+        <h1>Join as a label</h1>
+        <p>{joinable.message}</p>
       </section>
     );
   }

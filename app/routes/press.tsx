@@ -5,8 +5,10 @@ import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadPressPage } from "~/domain/public-list/page.server";
 import { countryName } from "~/domain/signatures/countries";
 import { formatNumber } from "~/utils/format";
+import { requireList } from "~/utils/campaign.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
+  await requireList(context, "page");
   return { ...(await loadPressPage(context.db, context.letter)), contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
 }
 
