@@ -68,6 +68,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+const FIELDS = new Set(["publicAt", "zone", "purpose", "note", "days"]);
+
 type Answer = { notice: string | null; link?: string; errors: Record<string, string[]> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -76,7 +78,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { letterId } = context.letter;
   const submission = parseWithZod(await readForm(request), { schema: campaignFormSchema });
   if (submission.status !== "success") {
-    const errors = Object.fromEntries(Object.entries(submission.error ?? {}).map(([k, v]) => [k || "form", v ?? []]));
+    // A field the page shows gets its message beside it; anything else (a hand-made intent, state or id) above the forms.
+    const errors: Record<string, string[]> = {};
+    for (const [key, messages] of Object.entries(submission.error ?? {})) {
+      const where = FIELDS.has(key) ? key : "form";
+      errors[where] = [...(errors[where] ?? []), ...(messages ?? [])];
+    }
     return data({ notice: null, errors } satisfies Answer, { status: 400 });
   }
   const input = submission.value;
@@ -92,10 +99,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
         } satisfies Answer;
       }
       case "revoke": {
-        const revoked = await revokeLink(context.db, letterId, input.id, actor);
-        return data({ notice: revoked ? "Revoked: the link stops working at once." : "That link was revoked already.", errors: {} } satisfies Answer, {
-          status: revoked ? 200 : 409,
-        });
+        if (await revokeLink(context.db, letterId, input.id, actor)) return { notice: "Revoked: the link stops working at once.", errors: {} } satisfies Answer;
+        return data({ notice: null, errors: { form: ["That link was revoked already, or there is no such link."] } } satisfies Answer, { status: 409 });
       }
       case "embargo":
       case "schedule": {
@@ -127,6 +132,8 @@ export default function CampaignAdmin() {
   const answer = useActionData<typeof action>() as Answer | undefined;
   const errors = answer?.errors ?? {};
   const timed = page.events.filter((e) => e === "embargo" || e === "schedule");
+  // The time fields are on the page only while a launch can be timed; otherwise their messages go above.
+  const formErrors = [...(errors.form ?? []), ...(timed.length === 0 ? [...(errors.publicAt ?? []), ...(errors.zone ?? [])] : [])];
   return (
     <section className="page admin">
       <AdminNav email={page.user.email} role={page.user.role} />
@@ -141,9 +148,9 @@ export default function CampaignAdmin() {
           ) : null}
         </div>
       ) : null}
-      {errors.form?.length ? (
+      {formErrors.length ? (
         <div className="form-errors" role="alert">
-          {errors.form.map((e) => (
+          {formErrors.map((e) => (
             <p key={e}>{e}</p>
           ))}
         </div>
