@@ -40,6 +40,43 @@ export interface CampaignLinks {
   last_used_at: Timestamp | null;
 }
 
+export interface Deliveries {
+  id: Generated<string>;
+  letter_id: number;
+  pack_id: string;
+  delivered_on: Timestamp;
+  recipient: string;
+  method: string;
+  recorded_by: string | null;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface DeliveryPackChunks {
+  pack_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+export interface DeliveryPacks {
+  id: Generated<string>;
+  letter_id: number;
+  state: Generated<"queued" | "building" | "ready" | "failed">;
+  requested_by: string | null;
+  requested_at: Generated<Timestamp>;
+  heartbeat_at: Timestamp | null;
+  attempts: Generated<number>;
+  snapshot_id: string | null;
+  list_marker: string | null;
+  letter_version_id: number | null;
+  rows_total: number | null;
+  rows_done: Generated<number>;
+  counts: Json | null;
+  made_at: Timestamp | null;
+  byte_size: number | null;
+  sha256: string | null;
+  error: string | null;
+}
+
 export interface DevMailbox {
   id: Generated<string>;
   outbox_id: string | null;
@@ -305,6 +342,9 @@ export interface DB {
   audit_log: AuditLog;
   auth_sessions: AuthSessions;
   campaign_links: CampaignLinks;
+  deliveries: Deliveries;
+  delivery_pack_chunks: DeliveryPackChunks;
+  delivery_packs: DeliveryPacks;
   dev_mailbox: DevMailbox;
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;

@@ -3,13 +3,15 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { BadgeGlossary, CountChart, Totals, formatDay } from "~/components/public";
 import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadPressPage } from "~/domain/public-list/page.server";
+import { listDeliveries } from "~/domain/delivery/deliveries.server";
 import { countryName } from "~/domain/signatures/countries";
 import { formatNumber } from "~/utils/format";
 import { requireList } from "~/utils/campaign.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   await requireList(context, "page");
-  return { ...(await loadPressPage(context.db, context.letter)), contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
+  const [page, deliveries] = await Promise.all([loadPressPage(context.db, context.letter), listDeliveries(context.db, context.letter.letterId)]);
+  return { ...page, deliveries, contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
 }
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
@@ -21,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function PressRoute() {
-  const { totals, versions, snapshots, contact, url } = useLoaderData<typeof loader>();
+  const { totals, versions, snapshots, deliveries, contact, url } = useLoaderData<typeof loader>();
   return (
     <article className="press">
       <h1>For the press</h1>
@@ -201,6 +203,48 @@ export default function PressRoute() {
           </tbody>
         </table>
       </div>
+
+      <h2 id="deliveries">Deliveries</h2>
+      {deliveries.length === 0 ? (
+        <p>The letter has not been delivered yet.</p>
+      ) : (
+        <>
+          <p>
+            Each delivery handed over a PDF of the letter and every listed name, made from one snapshot above: its names are exactly that snapshot&apos;s rows
+            still on the list when it was made, and its SHA-256 identifies the file delivered.
+          </p>
+          <div className="table-scroll">
+            <table className="deliveries">
+              <thead>
+                <tr>
+                  <th scope="col">Delivered</th>
+                  <th scope="col">To</th>
+                  <th scope="col">How</th>
+                  <th scope="col">Names</th>
+                  <th scope="col">SHA-256 of the PDF</th>
+                  <th scope="col">Snapshot and its chain hash</th>
+                </tr>
+              </thead>
+              <tbody>
+                {deliveries.map((d) => (
+                  <tr key={`${d.deliveredOn}-${d.pdfSha256}-${d.recipient}-${d.method}`}>
+                    <td>{d.deliveredOn}</td>
+                    <td>{d.recipient}</td>
+                    <td>{d.method}</td>
+                    <td>{formatNumber(d.names)}</td>
+                    <td>
+                      <code className="hash">{d.pdfSha256}</code>
+                    </td>
+                    <td>
+                      <a href={`/press/snapshots/${d.snapshotIdentifier}.csv`}>{d.snapshotIdentifier}</a> <code className="hash">{d.snapshotChainSha256}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
 
       <h2>Contact</h2>
       <p>

@@ -12,6 +12,7 @@ import * as publicListRanges from "./2026_12_02_1000_public_list_ranges";
 import * as publicListChanges from "./2026_12_02_1100_public_list_changes";
 import * as unnamed from "./2026_12_02_1200_unnamed";
 import * as campaign from "./2026_12_02_1300_campaign";
+import * as delivery from "./2026_12_02_1400_delivery";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_02_1100_public_list_changes": publicListChanges,
   "2026_12_02_1200_unnamed": unnamed,
   "2026_12_02_1300_campaign": campaign,
+  "2026_12_02_1400_delivery": delivery,
 };

@@ -143,7 +143,10 @@ const endpoints = (): Endpoint[] => [
     name: "GET token pages (/confirm/:t, /manage/:t, /admin/login/:t, /invite/:t, /preview/:t)",
     method: "GET",
     path: fc
-      .tuple(fc.constantFrom("/confirm/", "/manage/", "/admin/login/", "/invite/", "/preview/"), segment(["A".repeat(43), "kDkHFStoAtYn1QmKDLNY2S8vKQNjJiIFBZ3ZjQm8h14"]))
+      .tuple(
+        fc.constantFrom("/confirm/", "/manage/", "/admin/login/", "/invite/", "/preview/"),
+        segment(["A".repeat(43), "kDkHFStoAtYn1QmKDLNY2S8vKQNjJiIFBZ3ZjQm8h14"]),
+      )
       .map(([base, s]) => base + s),
     fields: noParams,
     ciRuns: 80,
