@@ -21,7 +21,7 @@ export default function handleRequest(
   // Bots and crawlers get the whole document at once; people get it streamed.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const nonce = loadContext.nonce;
-  // The page is in the visitor's language (decision 017): a cache in front must keep one copy per language.
+  // The page is in the visitor's language (decision 019): a cache in front must keep one copy per language.
   varyByLanguage(responseHeaders, loadContext.language);
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

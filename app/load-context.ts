@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import type { TxtResolver } from "./domain/labels/dns.server";
+import type { CampaignAccess } from "./domain/campaign/states";
 import type { LetterTranslations, LetterVersion } from "./domain/letter/letter.server";
 import type { Env } from "./utils/env.server";
 import type { Logger } from "./utils/logger.server";
@@ -19,6 +20,8 @@ export interface CountersignContext {
   resolveTxt: TxtResolver;
   /** The client's IP, taken from X-Forwarded-For only through TRUSTED_PROXIES. Never log it. */
   clientIp: string;
+  /** What this request may see and do under the letter's launch state (decision 017); read once per request. */
+  access: () => Promise<CampaignAccess>;
   /** The CSP nonce for this response's inline scripts. */
   nonce: string;
   /** Errors Remix's handleError saw for this request: server/edge.ts answers 503 when one says the database is away. */

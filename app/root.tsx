@@ -1,19 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import {
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  isRouteErrorResponse,
-  useMatches,
-  useRouteError,
-  useRouteLoaderData,
-  type ShouldRevalidateFunction,
-} from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { TFunction } from "i18next";
+import { formatInZone } from "./utils/time";
 import type { ReactNode } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { useChangeLanguage } from "remix-i18next/react";
 import { LanguageSwitch } from "./components/LanguageSwitch";
 import { clientResources } from "./i18n.server";
@@ -25,20 +15,32 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-/** The visitor's language (detected once per request, server/app.ts) and the tag of its translations for the browser. */
-export function loader({ context }: LoaderFunctionArgs) {
-  return { locale: context.language, translations: clientResources(context.language).tag };
+/**
+ * The visitor's language (detected once per request, server/app.ts) with the tag of its
+ * translations for the browser (decision 019), and what the site's frame shows of the letter's
+ * launch state (decision 017): which links lead anywhere, and the embargo.
+ */
+export async function loader({ context }: LoaderFunctionArgs) {
+  const access = await context.access();
+  return {
+    locale: context.language,
+    translations: clientResources(context.language).tag,
+    list: access.list,
+    letter: access.letter,
+    embargo: access.embargo
+      ? { until: access.embargo.until.toISOString(), text: formatInZone(access.embargo.until, access.embargo.zone, context.language) }
+      : null,
+  };
 }
-
-// The language changes only through the switch, a full page load: no need to ask again on navigation.
-export const shouldRevalidate: ShouldRevalidateFunction = () => false;
 
 export const handle = { i18n: ["common"] };
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const { t, i18n } = useTranslation();
+  // Absent on an error page whose root loader failed: the frame then shows every link, as when public.
   const root = useRouteLoaderData<typeof loader>("root");
+  const list = root?.list ?? true;
   // A route may ask to stay static HTML (bad-address: the browser's URL is not the one rendered).
   const hydrate = !useMatches().some((match) => (match.handle as { hydrate?: boolean } | undefined)?.hydrate === false);
   const language = i18n.language;
@@ -61,14 +63,26 @@ export function Layout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">
             Countersign
           </a>
-          <nav className="site-nav" aria-label={t("nav.label")}>
-            <a href="/">{t("nav.letter")}</a>
-            <a href="/signatures">{t("nav.signatures")}</a>
-            <a href="/press">{t("nav.press")}</a>
-            <a href="/labels/join">{t("nav.labels")}</a>
-          </nav>
+          {list && (
+            <nav className="site-nav" aria-label={t("nav.label")}>
+              <a href="/">{t("nav.letter")}</a>
+              <a href="/signatures">{t("nav.signatures")}</a>
+              <a href="/press">{t("nav.press")}</a>
+              <a href="/labels/join">{t("nav.labels")}</a>
+            </nav>
+          )}
           <LanguageSwitch />
         </header>
+        {root?.embargo && (
+          <p className="embargo" role="note">
+            <Trans
+              t={t}
+              i18nKey="embargo"
+              values={{ until: root.embargo.text }}
+              components={{ strong: <strong />, time: <time dateTime={root.embargo.until} /> }}
+            />
+          </p>
+        )}
         <main id="main">{children}</main>
         <footer className="site-footer">
           <p>{t("footer")}</p>

@@ -26,6 +26,57 @@ export interface AuthSessions {
   created_at: Generated<Timestamp>;
 }
 
+export interface CampaignLinks {
+  id: Generated<string>;
+  letter_id: number;
+  purpose: "invitation" | "preview";
+  token_hash: string;
+  note: string;
+  created_by: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  uses: Generated<number>;
+  last_used_at: Timestamp | null;
+}
+
+export interface Deliveries {
+  id: Generated<string>;
+  letter_id: number;
+  pack_id: string;
+  delivered_on: Timestamp;
+  recipient: string;
+  method: string;
+  recorded_by: string | null;
+  recorded_at: Generated<Timestamp>;
+}
+
+export interface DeliveryPackChunks {
+  pack_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+export interface DeliveryPacks {
+  id: Generated<string>;
+  letter_id: number;
+  state: Generated<"queued" | "building" | "ready" | "failed">;
+  requested_by: string | null;
+  requested_at: Generated<Timestamp>;
+  heartbeat_at: Timestamp | null;
+  attempts: Generated<number>;
+  snapshot_id: string | null;
+  list_marker: string | null;
+  letter_version_id: number | null;
+  rows_total: number | null;
+  rows_done: Generated<number>;
+  counts: Json | null;
+  made_at: Timestamp | null;
+  byte_size: number | null;
+  sha256: string | null;
+  error: string | null;
+}
+
 export interface DevMailbox {
   id: Generated<string>;
   outbox_id: string | null;
@@ -127,6 +178,10 @@ export interface Letters {
   slug: string;
   opened_at: Generated<Timestamp>;
   created_at: Generated<Timestamp>;
+  campaign_state: Generated<"collecting" | "embargoed" | "public" | "closed">;
+  public_at: Timestamp | null;
+  public_at_zone: string | null;
+  state_changed_at: Generated<Timestamp>;
 }
 
 export interface LoginTokens {
@@ -270,6 +325,7 @@ export interface Signatures {
   reminded_at: Timestamp | null;
   merged_into: string | null;
   named: Generated<boolean>;
+  invitation_id: string | null;
   language: Generated<string>;
 }
 
@@ -293,6 +349,10 @@ export interface WebhookEvents {
 export interface DB {
   audit_log: AuditLog;
   auth_sessions: AuthSessions;
+  campaign_links: CampaignLinks;
+  deliveries: Deliveries;
+  delivery_pack_chunks: DeliveryPackChunks;
+  delivery_packs: DeliveryPacks;
   dev_mailbox: DevMailbox;
   email_batches: EmailBatches;
   email_outbox: EmailOutbox;

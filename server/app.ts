@@ -19,7 +19,14 @@ import { listStateTag } from "../app/domain/public-list/rollup.server";
 import { NAMES_CACHE } from "../app/utils/cache";
 import { conditionalGet } from "./conditional";
 import { renderCache, type RenderCacheStats } from "./render-cache";
-import { LABEL_PATH, WEBHOOK_PATH, badAddress, errorAnswer, isAdminPath, methodAndTarget, privateAnswers, readBody, remixHandler } from "./edge";
+import { ACCESS_COOKIE, campaignAccess } from "../app/domain/campaign/campaign.server";
+import { readCookie } from "../app/utils/cookies";
+import { LABEL_PATH, WEBHOOK_PATH, badAddress, errorAnswer, isAdminPath, keepPrivate, methodAndTarget, privateAnswers, readBody, remixHandler } from "./edge";
+
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
+}
 
 export interface AppDeps {
   build: ServerBuild;
@@ -178,7 +185,7 @@ export function createApp({
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
-  // The visitor's language (decision 017), before the render cache, whose key includes it.
+  // The visitor's language (decision 019), before the render cache, whose key includes it.
   app.use(async (req, res, next) => {
     const headers = new Headers();
     for (const name of ["cookie", "accept-language"]) {
@@ -196,7 +203,11 @@ export function createApp({
     env.RENDER_CACHE_SECONDS > 0
       ? renderCache({
           ttlSeconds: env.RENDER_CACHE_SECONDS,
-          readTag: () => listStateTag(database.db, letter.letterId),
+          // Before launch nothing is kept: what a page shows depends on the visitor's link (decision 017).
+          readTag: async () => {
+            const tag = await listStateTag(database.db, letter.letterId);
+            return tag.startsWith("public.") || tag.startsWith("closed.") ? tag : undefined;
+          },
           version: `${build.assets.version} ${letter.letterId} ${Object.values(letters)
             .map((v) => v.sha256)
             .join(" ")}`,
@@ -217,6 +228,13 @@ export function createApp({
       language: String(res.locals.language),
       resolveTxt,
       clientIp: req.ip ?? req.socket.remoteAddress ?? "",
+      // Asked for once per request, by the loaders and actions that show or take what a launch hides (decision 017).
+      access: memo(async () => {
+        const access = await campaignAccess(database.db, letter.letterId, readCookie(req.get("cookie"), ACCESS_COOKIE));
+        // Before launch no shared cache may keep any answer: what it holds depends on a private link.
+        if (access.private) keepPrivate(res);
+        return access;
+      }),
       nonce: String(res.locals.nonce),
       errors: [],
     })),

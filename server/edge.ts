@@ -87,13 +87,20 @@ export const PRIVATE_CACHE = "private, no-store";
 export function privateAnswers() {
   return (req: Request, res: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(req.method) && !isAdminPath(req.originalUrl)) return next();
-    const setHeader = res.setHeader;
-    res.setHeader = function (this: Response, name: string, value: number | string | readonly string[]) {
-      return setHeader.call(this, name, name.toLowerCase() === "cache-control" ? PRIVATE_CACHE : value);
-    } as typeof setHeader;
-    res.setHeader("Cache-Control", PRIVATE_CACHE);
+    keepPrivate(res);
     next();
   };
+}
+
+/** Makes this answer `private, no-store` whatever is set later (also for pages before a letter's launch). */
+export function keepPrivate(res: Response): void {
+  if (res.locals.keptPrivate) return;
+  res.locals.keptPrivate = true;
+  const setHeader = res.setHeader;
+  res.setHeader = function (this: Response, name: string, value: number | string | readonly string[]) {
+    return setHeader.call(this, name, name.toLowerCase() === "cache-control" ? PRIVATE_CACHE : value);
+  } as typeof setHeader;
+  if (!res.headersSent) res.setHeader("Cache-Control", PRIVATE_CACHE);
 }
 
 /** How long a refused connection is kept reading after its answer, so the client can read it. */

@@ -12,6 +12,7 @@ import { sendQueueDigest } from "../app/domain/moderation/digest.server";
 import { sendRosterReminders } from "../app/domain/labels/roster.server";
 import { publicListTick } from "../app/domain/public-list/maintenance.server";
 import { refreshRollup } from "../app/domain/public-list/rollup.server";
+import { runNextPack } from "../app/domain/delivery/packs.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
 import { createApp } from "./app";
 import { boot, onShutdown } from "./boot";
@@ -24,7 +25,7 @@ const { env, database } = booted;
 // A cluster's web processes say which they are (the pid stays in the logs, never in an answer).
 const log = cluster.isPrimary ? booted.log : booted.log.child({ web: index, pid: process.pid });
 
-// Each translation is its own version (decision 017); the default language's is the letter's id and name.
+// Each translation is its own version (decision 019); the default language's is the letter's id and name.
 const letters = await registerLetterFiles(database.db);
 const letter = letters[DEFAULT_LANGUAGE]!;
 if (cluster.isPrimary) {
@@ -79,6 +80,17 @@ async function serve(inCluster: boolean) {
   const publicRefresh = duties ? setInterval(refreshPublicList, env.PUBLIC_REFRESH_SECONDS * 1000) : undefined;
   publicRefresh?.unref();
 
+  // Delivery packs (decision 018): every 2 s the first process claims a pack that waits, or one
+  // whose build stopped beating, and makes it; one at a time per process, never in a request.
+  let packing: Promise<void> | undefined;
+  const makePacks = () =>
+    (packing ??= runNextPack(database.db, env.APP_URL)
+      .then((made) => made && log.info({ pack: made.id, outcome: made.outcome }, "delivery pack made"))
+      .catch((error: unknown) => log.error({ err: error }, "delivery pack failed"))
+      .finally(() => (packing = undefined)));
+  const delivery = duties ? setInterval(makePacks, 2000) : undefined;
+  delivery?.unref();
+
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const { app, startDraining } = createApp({ build, database, env, log, letter, letters });
 
@@ -100,6 +112,7 @@ async function serve(inCluster: boolean) {
     startDraining();
     clearInterval(maintenance);
     clearInterval(publicRefresh);
+    clearInterval(delivery);
     const force = setTimeout(() => {
       log.warn("shutdown timeout: closing remaining connections");
       server.closeAllConnections();

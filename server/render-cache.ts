@@ -22,8 +22,8 @@ import { bodyEtag, holdBody, notModified } from "./conditional";
  */
 export interface RenderCacheOptions {
   ttlSeconds: number;
-  /** The list's state tag (listStateTag), read for each request. */
-  readTag: () => Promise<string>;
+  /** The list's state tag (listStateTag), read for each request; undefined: cache nothing now (a letter before launch). */
+  readTag: () => Promise<string | undefined>;
   /** What goes into a pre-render ETag besides the tag and the URL (the build version, the letter). */
   version: string;
   /** Paths whose answer depends only on the list's state, the URL and the build: their Cache-Control. */
@@ -130,12 +130,13 @@ export function renderCache({
   const middleware = async (req: Request, res: Response, next: NextFunction) => {
     // Only anonymous GETs: a cookie (a session, a flash message) or credentials may change the answer.
     if (req.method !== "GET" || !onlyCookies(req.get("cookie"), anonymousCookies) || req.get("authorization") !== undefined) return next();
-    let tag: string;
+    let tag: string | undefined;
     try {
       tag = await readTag();
     } catch {
       return next(); // the database is away: render as without a cache (the page says what failed)
     }
+    if (tag === undefined) return next();
     const key = `${req.get("host") ?? ""} ${variant(req, res)} ${req.originalUrl}`;
     const cacheControl = stable[req.path];
     const stableEtag =

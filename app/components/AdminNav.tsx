@@ -13,6 +13,8 @@ export function AdminNav({ email, role, counts }: { email: string; role: string;
       {role === "admin" ? <Link to="/admin/notable">Notable names</Link> : null}
       {role === "admin" ? <Link to="/admin/moderators">Moderators</Link> : null}
       {role === "admin" ? <Link to="/admin/snapshots">Snapshots</Link> : null}
+      {role === "admin" ? <Link to="/admin/campaign">Campaign</Link> : null}
+      {role === "admin" ? <Link to="/admin/delivery">Delivery</Link> : null}
       <span className="admin-who">{email}</span>
       <Form method="post" action="/admin/logout" className="inline-form">
         <label>

@@ -15,6 +15,7 @@ import { loadTotals } from "~/domain/public-list/page.server";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { submitSignature } from "~/domain/signatures/sign.server";
 import { readForm } from "~/utils/request.server";
+import { SigningClosedError } from "~/domain/campaign/campaign.server";
 
 /** The letter in the visitor's language when it is translated into it, else in the original. */
 function letterFor(context: LoaderFunctionArgs["context"]) {
@@ -22,18 +23,25 @@ function letterFor(context: LoaderFunctionArgs["context"]) {
 }
 
 export async function loader({ context }: LoaderFunctionArgs) {
+  const access = await context.access();
+  // Before launch, without an invitation or a preview link: a holding page, and nothing of the letter (decision 017).
+  if (!access.letter) return { holding: true as const };
   const letter = letterFor(context);
-  const totals = await loadTotals(context.db, letter.letterId);
+  // An invited signer before launch sees the letter and the form, not the list or its counts.
+  const totals = access.list ? await loadTotals(context.db, letter.letterId) : null;
   const t = tFor(context, "letter");
   return {
+    holding: false as const,
     ...loadLetterPage(letter),
     totals,
+    canSign: access.sign,
+    closed: access.state === "closed",
     url: context.env.APP_URL,
-    // The same letter in its other languages: one list of names, one count.
+    // The same letter in its other languages (decision 019): one list of names, one count.
     translations: Object.values(context.letters)
       .filter((v) => v.language !== letter.language)
       .map((v) => ({ language: v.language, title: v.title, label: fixedT(v.language, "letter")("readIn", { language: languageName(v.language, false) }) })),
-    cardAlt: t("cardAlt", { title: letter.title, count: totals.total, n: formatNumber(totals.total, context.language) }),
+    cardAlt: totals ? t("cardAlt", { title: letter.title, count: totals.total, n: formatNumber(totals.total, context.language) }) : "",
   };
 }
 
@@ -41,11 +49,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: signFormSchema });
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
-  // The signature records the version the page showed (the hidden `version`) and its language.
-  await submitSignature(context.db, letterFor(context), submission.value, form.get("version") ?? undefined, {
-    ip: context.clientIp,
-    ipHashSecret: context.env.IP_HASH_SECRET,
-  });
+  const access = await context.access();
+  try {
+    if (!access.sign) throw new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only");
+    // The signature records the version the page showed (the hidden `version`) and its language.
+    await submitSignature(context.db, letterFor(context), submission.value, form.get("version") ?? undefined, {
+      ip: context.clientIp,
+      ipHashSecret: context.env.IP_HASH_SECRET,
+      invitationId: access.invitationId,
+    });
+  } catch (error) {
+    // Closed, or not yet open to this visitor (also when it closed or the invitation was revoked as the form was sent).
+    // The message is a key of errors.json, said in the page's language.
+    if (error instanceof SigningClosedError) return data(submission.reply({ formErrors: [`signing.${error.code}`] }), { status: 403 });
+    throw error;
+  }
   // The same page whatever happened: it never says whether this address had signed before.
   return redirect("/signed");
 }
@@ -55,7 +73,10 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   if (!data) return [{ title: "Countersign" }];
+  if (data.holding) return [{ title: "Countersign" }, { name: "robots", content: "noindex" }];
+  if (!data.totals) return [{ title: `${data.title} · Countersign` }, { name: "robots", content: "noindex" }];
   const title = `${data.title} · Countersign`;
+  const here = data.language === "en" ? "/" : `/?lng=${data.language}`;
   return [
     { title },
     { name: "description", content: data.description },
@@ -64,17 +85,12 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
       title: data.title,
       description: data.description,
       site: data.url,
-      path: data.language === "en" ? "/" : `/?lng=${data.language}`,
+      path: here,
       card: "letter",
       alt: data.cardAlt,
     }),
-    { tagName: "link", rel: "canonical", href: `${data.url}/${data.language === "en" ? "" : `?lng=${data.language}`}` },
-    ...data.translations.map((v) => ({
-      tagName: "link",
-      rel: "alternate",
-      hrefLang: v.language,
-      href: `${data.url}/${v.language === "en" ? "?lng=en" : `?lng=${v.language}`}`,
-    })),
+    { tagName: "link", rel: "canonical", href: `${data.url}${here}` },
+    ...data.translations.map((v) => ({ tagName: "link", rel: "alternate", hrefLang: v.language, href: `${data.url}/?lng=${v.language}` })),
   ];
 };
 
@@ -83,6 +99,7 @@ export default function LetterRoute() {
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("letter");
   const { day } = useFormat();
+  if (page.holding) return <HoldingPage />;
   return (
     <article className="letter" lang={page.language}>
       <h1>{page.title}</h1>
@@ -106,14 +123,36 @@ export default function LetterRoute() {
       ) : null}
       {/* Rendered from our own Markdown by markdown-it with raw HTML disabled (letter.server.ts). */}
       <div className="letter-body" dangerouslySetInnerHTML={{ __html: page.html }} />
-      <Totals totals={page.totals} />
-      <p className="count-links">
-        <Link to="/signatures">{t("seeWhoSigned")}</Link> · <Link to="/press">{t("forThePress")}</Link>
-      </p>
-      <SignForm lastResult={lastResult} letterVersion={page.sha256} />
+      {page.totals && (
+        <>
+          <Totals totals={page.totals} />
+          <p className="count-links">
+            <Link to="/signatures">{t("seeWhoSigned")}</Link> · <Link to="/press">{t("forThePress")}</Link>
+          </p>
+        </>
+      )}
+      {page.canSign ? (
+        <SignForm lastResult={lastResult} letterVersion={page.sha256} />
+      ) : page.closed ? (
+        <section className="sign" aria-labelledby="sign-heading">
+          <h2 id="sign-heading">{t("closed.heading")}</h2>
+          <p>{t("closed.body")}</p>
+        </section>
+      ) : null}
       <p className="version">
         {t("version")} <code>{page.sha256}</code> (SHA-256)
       </p>
+    </article>
+  );
+}
+
+function HoldingPage() {
+  const { t } = useTranslation("letter");
+  return (
+    <article className="letter">
+      <h1>{t("holding.heading")}</h1>
+      <p>{t("holding.body")}</p>
+      <p>{t("holding.links")}</p>
     </article>
   );
 }

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/AdminNav";
+import { FormOutcome } from "~/components/FormOutcome";
 import { PlainField } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
 import { staffFormSchema } from "~/domain/auth/schema";
@@ -55,18 +56,7 @@ export default function Moderators() {
     <section className="page admin">
       <AdminNav email={user.email} role={user.role} />
       <h1>Moderators</h1>
-      {result?.notice ? (
-        <p className="notice" role="status">
-          {result.notice}
-        </p>
-      ) : null}
-      {errors[""]?.length ? (
-        <div className="form-errors" role="alert">
-          {errors[""].map((e) => (
-            <p key={e}>{e}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormOutcome notice={result?.notice} formErrors={errors[""]} />
       <ul>
         {staff.map((s) => (
           <li key={s.id}>

@@ -5,9 +5,11 @@ import { NAMES_CACHE } from "~/utils/cache";
 import { publicJson } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
 import { englishError } from "~/utils/english";
+import { requireList } from "~/utils/campaign.server";
 
 // GET /api/v1/signatures — the approved list, a page at a time (README, "Public API").
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const parsed = parseListQuery(new URL(request.url).searchParams);
   // The API speaks English whatever the Accept-Language: its messages are for developers' logs as much as for people.
   if (!parsed.ok) {

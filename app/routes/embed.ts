@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loadTotals } from "~/domain/public-list/page.server";
 import { publicResource } from "~/utils/public-http.server";
 import { escapeXml, formatCount } from "~/domain/public-list/svg";
+import { requireList } from "~/utils/campaign.server";
 
 /**
  * GET /embed — a small card other sites may put in an iframe:
@@ -9,6 +10,7 @@ import { escapeXml, formatCount } from "~/domain/public-list/svg";
  * No script; its own policy lets any page frame it (every other page refuses to be framed).
  */
 export async function loader({ context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const base = context.env.APP_URL;
   const totals = await loadTotals(context.db, context.letter.letterId);
   const title = escapeXml(context.letter.title);

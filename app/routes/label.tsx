@@ -8,7 +8,8 @@ import { checkDns } from "~/domain/labels/dns.server";
 import { labelDashboard, signAsLabel } from "~/domain/labels/labels.server";
 import type { RosterParse } from "~/domain/labels/roster-csv";
 import { ROSTER_LIMITS, checkedRows, previewRoster, removeLabelEntry, rosterInput, saveRoster } from "~/domain/labels/roster.server";
-import { labelActionSchema } from "~/domain/labels/schema";
+import { labelActionSchema, type LabelAction } from "~/domain/labels/schema";
+import { SigningClosedError } from "~/domain/campaign/campaign.server";
 import { COUNTRIES } from "~/domain/signatures/countries";
 import { ROLES, ROLE_LABELS } from "~/domain/signatures/states";
 import { MAX_ROSTER_BODY_BYTES, readFormWithFiles } from "~/utils/request.server";
@@ -57,6 +58,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   const input = submission.value;
+  try {
+    return await labelAction(context, form, input, rep);
+  } catch (error) {
+    // The letter closed (decision 017): nothing new is listed or signed.
+    if (error instanceof SigningClosedError)
+      return data({ intent: input.intent, ok: false, message: error.message } as Answer, { status: 403, headers: noStore });
+    throw error;
+  }
+}
+
+async function labelAction(
+  context: ActionFunctionArgs["context"],
+  form: Awaited<ReturnType<typeof readFormWithFiles>>,
+  input: LabelAction,
+  rep: Awaited<ReturnType<typeof requireRep>>,
+) {
   const letter = context.letter;
   switch (input.intent) {
     case "sign": {

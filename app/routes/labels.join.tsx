@@ -1,29 +1,41 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { SigningClosedError } from "~/domain/campaign/campaign.server";
 import { data } from "@remix-run/node";
-import { Form, Link, useActionData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, TextField } from "~/components/fields";
 import { joinSchema, requestJoin } from "~/domain/labels/join.server";
 import { joinFieldsSchema } from "~/domain/labels/schema";
 import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 import { Trans, useTranslation } from "react-i18next";
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { pageTitle } from "~/i18n.server";
 
 export const headers = passThroughHeaders;
 
-export function loader({ context }: LoaderFunctionArgs) {
-  return { title: pageTitle(context, "labels", "join.title") };
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }];
+
+/**
+ * Joining is signing for a label: open while the letter takes signatures from this visitor
+ * (decision 017). When it is not, the reason is a key of errors.json (`signing.<code>`).
+ */
+async function joining(context: LoaderFunctionArgs["context"]) {
+  const access = await context.access();
+  if (access.sign) return { open: true as const };
+  return { open: false as const, message: `signing.${new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only").code}` };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }];
+export async function loader({ context }: LoaderFunctionArgs) {
+  return { ...(await joining(context)), title: pageTitle(context, "labels", "join.title") };
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: joinSchema });
   if (submission.status !== "success") return data({ form: submission.reply(), sent: false, domain: null }, { status: 400 });
+  const open = await joining(context);
+  if (!open.open) return data({ form: submission.reply({ formErrors: [open.message] }), sent: false, domain: null }, { status: 403 });
   await requestJoin(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET, language: context.language });
   // The same answer whether or not the address or the label is known.
   return data({ form: submission.reply({ resetForm: true }), sent: true, domain: submission.value.domain }, { headers: { "Cache-Control": "no-store" } });
@@ -31,6 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function JoinAsLabel() {
   const { t } = useTranslation("labels");
+  const joinable = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "label-join",
@@ -48,6 +61,14 @@ export default function JoinAsLabel() {
         <p>
           <Trans t={t} i18nKey="join.sent.code" components={{ to: <Link to="/labels/confirm" /> }} />
         </p>
+      </section>
+    );
+  }
+  if (!joinable.open) {
+    return (
+      <section className="page">
+        <h1>{t("join.heading")}</h1>
+        <p>{t(joinable.message, { ns: "errors" })}</p>
       </section>
     );
   }

@@ -3,6 +3,7 @@ import { loadTotals } from "~/domain/public-list/page.server";
 import { publicResource } from "~/utils/public-http.server";
 import { renderCardPng } from "~/domain/public-list/card-png.server";
 import { socialCardSvg } from "~/domain/public-list/svg";
+import { requireList } from "~/utils/campaign.server";
 
 const CARDS = {
   letter: { caption: "signatures approved so far" },
@@ -12,6 +13,7 @@ const CARDS = {
 // GET /og/letter.png and /og/signatures.png — the link-preview images (1200×630), with the live
 // count; the same cards as SVG at /og/letter.svg and /og/signatures.svg.
 export async function loader({ params, context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const [, name, format] = /^([a-z]+)\.(svg|png)$/.exec(params.image ?? "") ?? [];
   const card = Object.hasOwn(CARDS, name ?? "") ? CARDS[name as keyof typeof CARDS] : undefined;
   if (!card) throw new Response("Not found", { status: 404 });

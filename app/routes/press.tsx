@@ -5,13 +5,18 @@ import { useCountryName } from "~/components/i18n";
 import { BadgeGlossary, CountChart, Totals, useFormat } from "~/components/public";
 import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadPressPage } from "~/domain/public-list/page.server";
+import { listDeliveries } from "~/domain/delivery/deliveries.server";
 import { languageName } from "~/i18n";
 import { tFor } from "~/i18n.server";
+import { requireList } from "~/utils/campaign.server";
 
 export async function loader({ context }: LoaderFunctionArgs) {
+  await requireList(context, "page");
   const t = tFor(context, "press");
+  const [page, deliveries] = await Promise.all([loadPressPage(context.db, context.letter), listDeliveries(context.db, context.letter.letterId)]);
   return {
-    ...(await loadPressPage(context.db, context.letter)),
+    ...page,
+    deliveries,
     contact: context.env.PRESS_CONTACT,
     url: context.env.APP_URL,
     title: `${t("meta.title")} · Countersign`,
@@ -28,7 +33,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function PressRoute() {
-  const { totals, versions, snapshots, contact, url } = useLoaderData<typeof loader>();
+  const { totals, versions, snapshots, deliveries, contact, url } = useLoaderData<typeof loader>();
   const { t } = useTranslation("press");
   const { number, day } = useFormat();
   const countryName = useCountryName();
@@ -179,6 +184,45 @@ export default function PressRoute() {
           </tbody>
         </table>
       </div>
+
+      <h2 id="deliveries">{t("deliveries.heading")}</h2>
+      {deliveries.length === 0 ? (
+        <p>{t("deliveries.none")}</p>
+      ) : (
+        <>
+          <p>{t("deliveries.intro")}</p>
+          <div className="table-scroll">
+            <table className="deliveries">
+              <thead>
+                <tr>
+                  <th scope="col">{t("deliveries.delivered")}</th>
+                  <th scope="col">{t("deliveries.to")}</th>
+                  <th scope="col">{t("deliveries.how")}</th>
+                  <th scope="col">{t("deliveries.names")}</th>
+                  <th scope="col">{t("deliveries.pdf")}</th>
+                  <th scope="col">{t("deliveries.snapshot")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {deliveries.map((d) => (
+                  <tr key={`${d.deliveredOn}-${d.pdfSha256}-${d.recipient}-${d.method}`}>
+                    <td>{d.deliveredOn}</td>
+                    <td>{d.recipient}</td>
+                    <td>{d.method}</td>
+                    <td>{number(d.names)}</td>
+                    <td>
+                      <code className="hash">{d.pdfSha256}</code>
+                    </td>
+                    <td>
+                      <a href={`/press/snapshots/${d.snapshotIdentifier}.csv`}>{d.snapshotIdentifier}</a> <code className="hash">{d.snapshotChainSha256}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
 
       <h2>{t("contact.heading")}</h2>
       <p>

@@ -3,11 +3,13 @@ import { NAMES_CACHE } from "~/utils/cache";
 import { publicResource } from "~/utils/public-http.server";
 import { snapshotFile } from "~/domain/public-list/snapshots.server";
 import { etagMatches } from "~/utils/etag";
+import { requireList } from "~/utils/campaign.server";
 
 // GET /press/snapshots/<identifier>.csv — one snapshot, streamed from its stored rows; the list of
 // snapshots with their roots and links is press_.snapshots[.]json.ts. A file changes only when a
 // row in it is redacted, so its ETag is its identifier and its count of redacted rows.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const identifier = /^(\d{6}-\d{8}T\d{6}Z)\.csv$/.exec(params.file ?? "")?.[1];
   if (!identifier) throw new Response("Not found", { status: 404 });
   const file = await snapshotFile(context.db, context.letter.letterId, identifier);

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicJson } from "~/utils/public-http.server";
 import { listSnapshots } from "~/domain/public-list/snapshots.server";
+import { requireList } from "~/utils/campaign.server";
 
 // GET /press/snapshots.json — every snapshot's root and chain link, newest first, with download
 // links; `npm run verify:snapshots -- <site>` checks them (docs/decisions/012-redactable-snapshots.md).
 export async function loader({ context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const { letterId } = context.letter;
   const snapshots = await listSnapshots(context.db, letterId);
   return publicJson({

@@ -11,8 +11,10 @@ import { NAMES_CACHE } from "~/utils/cache";
 import { listHref, loadListPage } from "~/domain/public-list/page.server";
 import { tFor } from "~/i18n.server";
 import { formatNumber } from "~/utils/format";
+import { requireList } from "~/utils/campaign.server";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireList(context, "page");
   const page = await loadListPage(context.db, context.letter.letterId, new URL(request.url).searchParams);
   // Only what the page shows goes into its hydration data (no cursors, approval times or counts
   // by country and version: the links below carry the cursors).

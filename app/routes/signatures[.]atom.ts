@@ -5,9 +5,11 @@ import { NAMES_CACHE } from "~/utils/cache";
 import { publicResource } from "~/utils/public-http.server";
 import { escapeXml } from "~/domain/public-list/svg";
 import { countryName } from "~/domain/signatures/countries";
+import { requireList } from "~/utils/campaign.server";
 
 // GET /signatures.atom — the 50 names most recently approved.
 export async function loader({ context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const base = context.env.APP_URL;
   const { letterId } = context.letter;
   const { items } = await listPublic(context.db, letterId, { sort: "recent" }, 50);

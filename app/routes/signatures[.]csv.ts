@@ -7,12 +7,14 @@ import { publicResource } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
 import { englishError } from "~/utils/english";
 import { etagMatches } from "~/utils/etag";
+import { requireList } from "~/utils/campaign.server";
 
 // GET /signatures.csv — the same rows as /api/v1/signatures (same filters, same order), every
 // page of them, streamed from the first byte in one pass, a batch at a time (flat memory).
 const CSV_BATCH = 2000;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireList(context, "resource");
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) {
     const lines = Object.entries(parsed.errors).map(([field, message]) => `${field}: ${englishError(message)}`);

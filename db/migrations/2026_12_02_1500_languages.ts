@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 
-// The letter in several languages (decision 017). Each text is still its own version, identified by
+// The letter in several languages (decision 019). Each text is still its own version, identified by
 // its SHA-256, and now says its language; the letter row is the translation group: it holds one
 // version in force per language (letter_current_versions), so a new text in one language moves
 // that language's pointer only. A signature records the language of the version it signed (the

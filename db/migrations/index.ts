@@ -11,6 +11,8 @@ import * as labels from "./2026_12_02_0900_labels";
 import * as publicListRanges from "./2026_12_02_1000_public_list_ranges";
 import * as publicListChanges from "./2026_12_02_1100_public_list_changes";
 import * as unnamed from "./2026_12_02_1200_unnamed";
+import * as campaign from "./2026_12_02_1300_campaign";
+import * as delivery from "./2026_12_02_1400_delivery";
 import * as languages from "./2026_12_02_1500_languages";
 
 /**
@@ -30,5 +32,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_02_1000_public_list_ranges": publicListRanges,
   "2026_12_02_1100_public_list_changes": publicListChanges,
   "2026_12_02_1200_unnamed": unnamed,
+  "2026_12_02_1300_campaign": campaign,
+  "2026_12_02_1400_delivery": delivery,
   "2026_12_02_1500_languages": languages,
 };

@@ -88,6 +88,7 @@ const VISITS: Visit[] = [
   { name: "trending", path: () => "/admin/trending", status: 200, heading: "Signatures in the last hour", as: "admin" },
   { name: "snapshots", path: () => "/admin/snapshots", status: 200, heading: "Snapshots", as: "admin" },
   { name: "labels (moderators)", path: () => "/admin/labels", status: 200, heading: "Labels", as: "admin" },
+  { name: "campaign", path: () => "/admin/campaign", status: 200, heading: "Campaign", as: "admin" },
   { name: "join as a label", path: () => "/labels/join", status: 200, heading: "Join as a label", as: "visitor" },
   { name: "label code confirmation", path: () => "/labels/confirm", status: 200, heading: "Confirm your label address with a code", as: "visitor" },
   { name: "label join link, not valid", path: () => `/labels/confirm/${BOGUS_TOKEN}`, status: 404, heading: "This link does not work", as: "visitor" },

@@ -101,6 +101,7 @@ export const FINGERPRINT_TABLES = [
   "labels",
   "letters",
   "letter_versions",
+  "campaign_links",
   "public_snapshots",
   "public_snapshot_rows",
   "webhook_events",

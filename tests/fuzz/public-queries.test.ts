@@ -140,10 +140,13 @@ const endpoints = (): Endpoint[] => [
   { name: "GET /og/:image", method: "GET", path: segment(["letter.svg", "signatures.svg"]).map((s) => `/og/${s}`), fields: noParams, ciRuns: 60 },
   { name: "GET /embed", method: "GET", path: "/embed", fields: noParams, ciRuns: 40 },
   {
-    name: "GET token pages (/confirm/:t, /manage/:t, /admin/login/:t)",
+    name: "GET token pages (/confirm/:t, /manage/:t, /admin/login/:t, /invite/:t, /preview/:t)",
     method: "GET",
     path: fc
-      .tuple(fc.constantFrom("/confirm/", "/manage/", "/admin/login/"), segment(["A".repeat(43), "kDkHFStoAtYn1QmKDLNY2S8vKQNjJiIFBZ3ZjQm8h14"]))
+      .tuple(
+        fc.constantFrom("/confirm/", "/manage/", "/admin/login/", "/invite/", "/preview/"),
+        segment(["A".repeat(43), "kDkHFStoAtYn1QmKDLNY2S8vKQNjJiIFBZ3ZjQm8h14"]),
+      )
       .map(([base, s]) => base + s),
     fields: noParams,
     ciRuns: 80,
@@ -169,7 +172,7 @@ const NAMES = [
   "GET /badge.svg",
   "GET /og/:image",
   "GET /embed",
-  "GET token pages (/confirm/:t, /manage/:t, /admin/login/:t)",
+  "GET token pages (/confirm/:t, /manage/:t, /admin/login/:t, /invite/:t, /preview/:t)",
   "GET any path (/, /press, /signed, unknown, broken)",
 ];
 

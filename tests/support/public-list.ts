@@ -85,3 +85,25 @@ export async function addLabel(db: Db, name: string, domain: string, verified = 
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/**
+ * Every public output that can carry names or counts, as the press reads them (the snapshot
+ * files are listed by /press/snapshots.json and added by the caller). Searches echo their words
+ * back into the search box, so callers search in lower case for names written in title case.
+ */
+export const PUBLIC_OUTPUTS = [
+  "/",
+  "/signatures",
+  "/signatures?sort=az",
+  "/api/v1/signatures",
+  "/api/v1/stats",
+  "/signatures.csv",
+  "/signatures.atom",
+  "/press",
+  "/press/snapshots.json",
+  "/embed",
+  "/og/letter.svg",
+  "/og/signatures.svg",
+  "/og/letter.png",
+  "/badge.svg",
+] as const;

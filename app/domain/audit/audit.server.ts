@@ -4,7 +4,7 @@ export interface AuditEntry {
   /** `signer`, `system`, `cli` (npm run user), or `user:<id>` for a moderator or admin. */
   actor: string;
   action: string;
-  subjectType: "signature" | "user" | "label";
+  subjectType: "signature" | "user" | "label" | "letter" | "campaign_link" | "delivery";
   subjectId: string;
   before?: string | null;
   after?: string | null;

@@ -22,3 +22,36 @@ export function csvRow(item: PublicSignature): string {
     .map(csvCell)
     .join(",")}\r\n`;
 }
+
+/**
+ * The cells of one line that csvRow wrote (without its CRLF), back as text: quotes undone, and a
+ * formula character's defusing ' removed (names cannot start with one, decision 008). null for an
+ * empty, unquoted cell.
+ */
+export function parseCsvLine(line: string): (string | null)[] {
+  const cells: (string | null)[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let value = "";
+      i += 1;
+      for (;;) {
+        const end = line.indexOf('"', i);
+        if (end < 0) throw new Error("unterminated quoted cell");
+        value += line.slice(i, end);
+        i = end + 1;
+        if (line[i] !== '"') break;
+        value += '"';
+        i += 1;
+      }
+      cells.push(value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value);
+    } else {
+      const end = line.indexOf(",", i);
+      const raw = end < 0 ? line.slice(i) : line.slice(i, end);
+      cells.push(raw === "" ? null : raw);
+      i = end < 0 ? line.length : end;
+    }
+    if (i >= line.length) return cells;
+    i += 1; // the comma
+  }
+}

@@ -90,10 +90,10 @@ export function sortOf(query: ListQuery): Sort {
 
 /**
  * What every public output that shows names reads: approved, and not signed without being named
- * (decision 016; those are counted in the figures only). The state is a literal, so the planner
+ * (decision 016; those are counted in the figures only). On the alias `s`. The state is a literal, so the planner
  * can use the partial indexes built for approved rows.
  */
-const SHOWN_BY_NAME = sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)} and s.named`;
+export const SHOWN_BY_NAME = sql<boolean>`s.state = ${sql.lit(SIGNATURE_STATES.approved)} and s.named`;
 
 /**
  * One page of approved signatures, by keyset (never OFFSET): `after` continues forwards from a

@@ -2,6 +2,7 @@ import type { Db } from "../../../db/client";
 import type { Logger } from "../../utils/logger.server";
 import { reconcileDue, reconcileRollup, refreshRollup } from "./rollup.server";
 import { takeDailySnapshot } from "./snapshots.server";
+import { launchIfDue } from "../campaign/campaign.server";
 
 /**
  * The public list's housekeeping, run every PUBLIC_REFRESH_SECONDS by each web process (they take
@@ -9,6 +10,8 @@ import { takeDailySnapshot } from "./snapshots.server";
  * snapshot once.
  */
 export async function publicListTick(db: Db, letterId: number, log: Logger): Promise<void> {
+  // A scheduled launch whose time has come, though no request has asked yet (decision 017).
+  if (await launchIfDue(db, letterId)) log.info("the letter went public at its scheduled time");
   const { folded } = await refreshRollup(db, letterId);
   if (folded > 0) log.debug({ folded }, "public counts refreshed");
   if (await reconcileDue(db, letterId)) {

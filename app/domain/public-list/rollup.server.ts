@@ -100,11 +100,12 @@ export async function listChangeSeq(db: Db, letterId: number): Promise<string> {
  */
 export async function listStateTag(db: Db, letterId: number): Promise<string> {
   const { rows } = await sql<{ tag: string }>`
-    select coalesce((select change_seq::text from public_rollups where letter_id = ${letterId}), '0')
+    select (select campaign_state from letters where id = ${letterId})
+      || '.' || coalesce((select change_seq::text from public_rollups where letter_id = ${letterId}), '0')
       || '.' || coalesce((select max(id)::text from public_list_events where letter_id = ${letterId}), '0')
       -- A snapshot sealed changes /press and the snapshot index, though not the list itself.
       || '.' || coalesce((select max(seq)::text from public_snapshots where letter_id = ${letterId} and seq is not null), '0') as tag`.execute(db);
-  return rows[0]?.tag ?? "0.0";
+  return rows[0]?.tag ?? "public.0.0.0";
 }
 
 async function storeStats(trx: Db, letterId: number, stats: StoredStats) {

@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client";
 import type { Signatures } from "../../../db/schema";
 import { DEFAULT_LANGUAGE } from "../../i18n";
 import { recordAudit } from "../audit/audit.server";
+import { assertSigningOpen } from "../campaign/campaign.server";
 import { enqueue, redactRecipient } from "../outbox/enqueue.server";
 import { normaliseEmail } from "./email";
 import { SIGNATURE_STATES, type SignatureState } from "./states";
@@ -387,6 +388,9 @@ export async function createSignature(
   ctx: { letterTitle: string; reason?: string | null; actor?: Actor },
 ): Promise<Created> {
   const state = nextState(NEW, event)!;
+  // The letter's launch state decides first (decision 017): nothing new once it is closed, and
+  // from the public form before launch only with a working invitation.
+  await assertSigningOpen(trx, values.letter_id, values.invitation_id, event === "sign" || event === "quarantine");
   const inserted = await trx
     .insertInto("signatures")
     .values({ ...values, state })

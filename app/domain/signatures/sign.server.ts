@@ -20,6 +20,8 @@ export const MAX_NOTICES = 5;
 export interface SignContext {
   ip: string;
   ipHashSecret: string;
+  /** The invitation the signer came in by, while the letter is not yet public (decision 017). */
+  invitationId?: string | null;
 }
 
 export type SignOutcome =
@@ -97,6 +99,7 @@ export async function submitSignature(
         consent_public: input.consent === true && input.unnamed !== true,
         attested: input.attest,
         quarantine_reason: quarantineReason,
+        invitation_id: ctx.invitationId ?? null,
       },
       { letterTitle: signed.title, reason: quarantineReason },
     );

@@ -94,6 +94,7 @@ const FORMS = (): { path: string; body: Record<string, string>; cookie?: string 
   { path: "/admin/notable", body: { intent: "add", name: "Csrf Notable" }, cookie: admin },
   { path: "/admin/moderators", body: { intent: "invite", email: "csrf.invite@countersign.test", role: "admin" }, cookie: admin },
   { path: "/admin/snapshots", body: { intent: "take" }, cookie: admin },
+  { path: "/admin/delivery", body: { intent: "generate" }, cookie: admin },
 ];
 
 const sameSitePath = (location: string | undefined) => location === undefined || (/^\/(?![/\\])/.test(location) && !/[\r\n\t]/.test(location));

@@ -7,7 +7,7 @@ import { startResendStandin, type ResendStandin } from "../../support/resend-sta
 import { startTestServer, type TestServer } from "../../support/server";
 import { uniqueEmail } from "../../support/signatures";
 
-// The site in two languages over HTTP (decision 017): Accept-Language, the switch's cookie, a
+// The site in two languages over HTTP (decision 019): Accept-Language, the switch's cookie, a
 // field message in Spanish, the Spanish letter as its own version, and a Spanish signature with
 // its Spanish email.
 const t = setupTestDatabase();

@@ -220,7 +220,7 @@ describe("CSV", () => {
     const first = await get("/signatures.csv");
     await first.arrayBuffer();
     const etag = first.headers.get("etag")!;
-    expect(etag).toMatch(/^"csv-1-\d+-\d+\.\d+\.\d+-[0-9a-f]{16}"$/);
+    expect(etag).toMatch(/^"csv-1-\d+-public\.\d+\.\d+\.\d+-[0-9a-f]{16}"$/);
     const again = await get("/signatures.csv", { "If-None-Match": etag });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe("");

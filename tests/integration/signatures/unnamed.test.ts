@@ -7,6 +7,7 @@ import { setupTestDatabase } from "../../support/db";
 import { drainUntilSettled, standinWorker } from "../../support/outbox";
 import { startResendStandin, type ResendStandin } from "../../support/resend-standin";
 import { startTestServer, type TestServer } from "../../support/server";
+import { PUBLIC_OUTPUTS } from "../../support/public-list";
 import { registerCurrentLetter, uniqueEmail } from "../../support/signatures";
 
 // Signing without being named (decision 016), over HTTP against the real app: the signature is
@@ -78,25 +79,14 @@ interface SnapshotEntry {
 
 /** Every public output that can carry names, read as the press would, joined into one text. */
 async function everyPublicOutput(): Promise<string> {
-  const paths = [
-    "/",
-    "/signatures",
+  const paths: string[] = [
+    ...PUBLIC_OUTPUTS.filter((p) => !p.endsWith(".png")),
     // Searches echo their words back into the search box: the words are lower case, the name is not.
     "/signatures?q=vesperine",
     "/signatures?q=quillon",
     "/signatures?country=MX",
     "/signatures?role=songwriter",
-    "/signatures?sort=az",
-    "/api/v1/signatures",
     "/api/v1/signatures?q=quillon",
-    "/signatures.csv",
-    "/signatures.atom",
-    "/press",
-    "/press/snapshots.json",
-    "/embed",
-    "/og/letter.svg",
-    "/og/signatures.svg",
-    "/badge.svg",
   ];
   const index = (await (await get("/press/snapshots.json")).json()) as { data: SnapshotEntry[] };
   paths.push(...index.data.map((s) => s.path));

@@ -71,7 +71,7 @@ describe("parseListQuery", () => {
     const result = parseListQuery(new URLSearchParams("q=bjork&kind=robot&country=XX&role=dj&limit=9999&after=%3Cscript%3E"));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    // Keys of errors.json, in English here (decision 017).
+    // Keys of errors.json, in English here (decision 019).
     expect(Object.fromEntries(Object.entries(result.errors).map(([field, message]) => [field, englishError(message)]))).toEqual({
       kind: "Choose a kind from the list",
       country: "Choose a country from the list",

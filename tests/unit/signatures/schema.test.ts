@@ -39,7 +39,7 @@ function confirmCode(fields: Fields) {
 function errorsOf(submission: ReturnType<typeof sign | typeof manage | typeof confirmCode>) {
   expect(submission.status).toBe("error");
   if (submission.status === "success") throw new Error("the submission was accepted");
-  // The schemas give keys of errors.json; each page says them in its language (decision 017).
+  // The schemas give keys of errors.json; each page says them in its language (decision 019).
   return Object.fromEntries(Object.entries(submission.error ?? {}).map(([field, messages]) => [field, messages?.map(englishError) ?? messages]));
 }
 

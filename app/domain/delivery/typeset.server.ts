@@ -1,0 +1,146 @@
+import PDFDocument from "pdfkit";
+import type * as fontkit from "fontkit";
+import { FONT_CHAIN, packFonts, visualRuns } from "./fonts.server";
+
+/*
+ * Setting text in the pack with pdfkit, fast enough for 100,000 names (decision 018).
+ *
+ * pdfkit lays a string out (fontkit's full OpenType shaping) three times per `text()` call and
+ * once more to measure it. Shaping is needed for Arabic, Hebrew and the Indic and Thai scripts;
+ * for Latin, Greek, Cyrillic and CJK text without combining marks it only adds kerning and
+ * ligatures, at about a millisecond a name. So each font's layout is replaced: simple text maps
+ * characters to glyphs one to one (no kerning; no ligature, which also keeps the text as
+ * extracted from the PDF exactly the characters of the name), and shaped text is laid out once
+ * and kept for the few calls that follow. pdfkit 0.20.2 is pinned for this (its EmbeddedFont's
+ * `layout(text, features, onlyWidth)`); the delivery tests parse the PDF back, so a change there fails them.
+ */
+
+// Characters that need no shaping: letters of these scripts, spaces, digits and punctuation.
+const SIMPLE =
+  /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Common}]*$/u;
+const NEEDS_SHAPING = /[\p{M}\p{Cf}]/u;
+// Whole-run shaping (an array, so pdfkit does not cut the text at spaces, which would put the
+// words of a right-to-left run in the wrong order).
+const FEATURES = ["kern"];
+
+interface Layout {
+  glyphs: fontkit.Glyph[];
+  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[];
+  advanceWidth: number;
+}
+interface PdfkitFont {
+  font: fontkit.Font;
+  scale: number;
+  layoutRun(text: string, features: string[]): Layout;
+  layout(text: string, features?: string[], onlyWidth?: boolean): Layout;
+}
+
+function fastLayout(font: PdfkitFont, text: string): Layout {
+  const glyphs = font.font.glyphsForString(text);
+  let advanceWidth = 0;
+  const positions = glyphs.map((glyph) => {
+    const width = glyph.advanceWidth * font.scale;
+    advanceWidth += width;
+    return { xAdvance: width, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: width };
+  });
+  return { glyphs, positions, advanceWidth };
+}
+
+/**
+ * A right-to-left run is laid out in visual order, and a reader extracting its text reverses it
+ * character by character: a ligature's characters (Arabic lam-alef) must then be listed reversed,
+ * or they come out swapped. pdfkit writes each glyph's characters once, from the first use.
+ */
+function rtlLayout(font: PdfkitFont, text: string): Layout {
+  const layout = font.layoutRun(text, FEATURES);
+  const glyphs = layout.glyphs.map((glyph) =>
+    glyph.codePoints.length > 1
+      ? ({ id: glyph.id, advanceWidth: glyph.advanceWidth, codePoints: [...glyph.codePoints].reverse() } as unknown as fontkit.Glyph)
+      : glyph,
+  );
+  // (advanceWidth is a getter of fontkit's GlyphRun: it does not survive a spread.)
+  return { glyphs, positions: layout.positions, advanceWidth: layout.advanceWidth };
+}
+
+function patchLayout(font: PdfkitFont, rtl: boolean) {
+  let lastText: string | undefined;
+  let last: Layout | undefined;
+  font.layout = (text: string) => {
+    if (text === lastText && last) return last;
+    const layout = SIMPLE.test(text) && !NEEDS_SHAPING.test(text) ? fastLayout(font, text) : rtl ? rtlLayout(font, text) : font.layoutRun(text, FEATURES);
+    // pdfkit asks for the same run up to four times in a row: measure, encode, advance.
+    lastText = text;
+    last = layout;
+    return layout;
+  };
+}
+
+export type Doc = PDFKit.PDFDocument;
+
+/** A new A4 document with every pack font registered and their layouts replaced (see above). */
+export function newDocument(info: { Title: string; Subject: string }): Doc {
+  const doc = new PDFDocument({ size: "A4", margin: 0, autoFirstPage: false, fontLayoutCache: false, info: { ...info, Creator: "Countersign" } });
+  for (const { font, data } of packFonts()) doc.registerFont(font.id, data);
+  const patched = new Set<string>();
+  const use = doc.font.bind(doc);
+  doc.font = ((src: string, ...rest: unknown[]) => {
+    const result = (use as (s: string, ...r: unknown[]) => Doc)(src, ...rest);
+    if (!patched.has(src)) {
+      patched.add(src);
+      patchLayout((doc as unknown as { _font: PdfkitFont })._font, FONT_CHAIN.find((f) => f.id === src)?.rtl ?? false);
+    }
+    return result;
+  }) as Doc["font"];
+  return doc;
+}
+
+/** A line's width at `size`, each run in its own font. */
+export function widthOf(doc: Doc, text: string, size: number): number {
+  let width = 0;
+  for (const run of visualRuns(text)) width += doc.font(run.font.id).fontSize(size).widthOfString(run.text);
+  return width;
+}
+
+/**
+ * Draws one line (no wrapping) with its baseline at y: runs left to right, each in the font that
+ * has its characters (on one baseline: the fonts' ascenders differ).
+ */
+export function drawLine(doc: Doc, text: string, x: number, y: number, size: number): number {
+  let at = x;
+  for (const run of visualRuns(text)) {
+    doc.font(run.font.id).fontSize(size);
+    const width = doc.widthOfString(run.text);
+    doc.text(run.text, at, y, { lineBreak: false, textWidth: width, baseline: "alphabetic" } as PDFKit.Mixins.TextOptions);
+    at += width;
+  }
+  return at - x;
+}
+
+/**
+ * Cuts `text` into lines at most `width` wide: at spaces, and inside a word only when the word
+ * alone is wider than a line (long CJK names have no spaces). Never drops a character.
+ */
+export function wrap(doc: Doc, text: string, size: number, width: number): string[] {
+  if (widthOf(doc, text, size) <= width) return [text];
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/(?<= )/u)) {
+    const candidate = line + word;
+    if (widthOf(doc, candidate.trimEnd(), size) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line.trimEnd());
+    line = "";
+    // A word wider than the line is cut between characters.
+    for (const char of word) {
+      if (line && widthOf(doc, (line + char).trimEnd(), size) > width) {
+        lines.push(line.trimEnd());
+        line = "";
+      }
+      line += char;
+    }
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}
