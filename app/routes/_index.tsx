@@ -3,6 +3,8 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { ReactNode } from "react";
+import { FormErrors } from "~/components/fields";
 import { SignForm } from "~/components/SignForm";
 import { Totals, useFormat } from "~/components/public";
 import { loadLetterPage } from "~/domain/letter/page.server";
@@ -99,7 +101,9 @@ export default function LetterRoute() {
   const lastResult = useActionData<typeof action>();
   const { t } = useTranslation("letter");
   const { day } = useFormat();
-  if (page.holding) return <HoldingPage />;
+  // A signature refused by the launch state (a post made without the form) says why, wherever it lands.
+  const refused = <FormErrors errors={lastResult?.error?.[""] ?? undefined} />;
+  if (page.holding) return <HoldingPage refused={refused} />;
   return (
     <article className="letter" lang={page.language}>
       <h1>{page.title}</h1>
@@ -136,6 +140,7 @@ export default function LetterRoute() {
       ) : page.closed ? (
         <section className="sign" aria-labelledby="sign-heading">
           <h2 id="sign-heading">{t("closed.heading")}</h2>
+          {refused}
           <p>{t("closed.body")}</p>
         </section>
       ) : null}
@@ -146,11 +151,12 @@ export default function LetterRoute() {
   );
 }
 
-function HoldingPage() {
+function HoldingPage({ refused }: { refused: ReactNode }) {
   const { t } = useTranslation("letter");
   return (
     <article className="letter">
       <h1>{t("holding.heading")}</h1>
+      {refused}
       <p>{t("holding.body")}</p>
       <p>{t("holding.links")}</p>
     </article>
