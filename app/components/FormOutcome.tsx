@@ -1,5 +1,11 @@
-/** What an admin form's last answer said: a notice that it worked, or the form's own errors (not a field's). */
+import { useTranslation } from "react-i18next";
+
+/**
+ * What an admin form's last answer said: a notice that it worked, or the form's own errors (not a
+ * field's). Schema messages are keys of errors.json, said in the page's language (English on admin pages).
+ */
 export function FormOutcome({ notice, formErrors }: { notice?: string | null; formErrors?: string[] | null }) {
+  const { t } = useTranslation("errors");
   return (
     <>
       {notice ? (
@@ -10,7 +16,7 @@ export function FormOutcome({ notice, formErrors }: { notice?: string | null; fo
       {formErrors?.length ? (
         <div className="form-errors" role="alert">
           {formErrors.map((e) => (
-            <p key={e}>{e}</p>
+            <p key={e}>{t(e)}</p>
           ))}
         </div>
       ) : null}

@@ -76,7 +76,8 @@ export default function Delivery() {
         signed without being named, and the snapshot it lists (sealed now, or the newest one if the list has not changed since), so anyone can check it against
         the chain on /press. It is made in the background; a pack of 100,000 names takes under a minute.
       </p>
-      <FormOutcome notice={result?.notice} formErrors={errors[""]} />
+      {/* A post with no known intent (made by hand) has its message on `intent`, which no field shows. */}
+      <FormOutcome notice={result?.notice} formErrors={[...(errors[""] ?? []), ...(errors.intent ?? [])]} />
       <Form method="post" className="form">
         <button type="submit" name="intent" value="generate" className="button" disabled={inFlight}>
           {inFlight ? "A pack is being made…" : "Generate a delivery pack"}
