@@ -14,6 +14,7 @@ export const links: LinksFunction = () => [
 export async function loader({ context }: LoaderFunctionArgs) {
   const access = await context.access();
   return {
+    private: access.private,
     list: access.list,
     letter: access.letter,
     embargo: access.embargo ? { until: access.embargo.until.toISOString(), text: formatInZone(access.embargo.until, access.embargo.zone) } : null,

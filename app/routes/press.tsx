@@ -7,6 +7,7 @@ import { listDeliveries } from "~/domain/delivery/deliveries.server";
 import { countryName } from "~/domain/signatures/countries";
 import { formatNumber } from "~/utils/format";
 import { requireList } from "~/utils/campaign.server";
+import { PRIVATE_META, seenBeforeLaunch } from "~/utils/social-meta";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   await requireList(context, "page");
@@ -16,11 +17,14 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: "For the press · Countersign" },
-  { name: "description", content: "How every name on the letter is checked, the figures, downloads and hash-chained snapshots anyone can verify." },
-  { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  seenBeforeLaunch(matches)
+    ? [{ title: "For the press · Countersign" }, ...PRIVATE_META]
+    : [
+        { title: "For the press · Countersign" },
+        { name: "description", content: "How every name on the letter is checked, the figures, downloads and hash-chained snapshots anyone can verify." },
+        { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
+      ];
 
 export default function PressRoute() {
   const { totals, versions, snapshots, deliveries, contact, url } = useLoaderData<typeof loader>();

@@ -1,4 +1,4 @@
-import { socialMeta } from "~/utils/social-meta";
+import { PRIVATE_META, seenBeforeLaunch, socialMeta } from "~/utils/social-meta";
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -45,8 +45,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": NAMES_CACHE });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const title = "Who signed · Countersign";
+  if (seenBeforeLaunch(matches)) return [{ title }, ...PRIVATE_META];
   const description = data
     ? `${formatNumber(data.totals.total)} signatures from the music industry, each confirmed and approved by moderators.`
     : "The names that signed, each confirmed and approved by moderators.";
