@@ -1,9 +1,11 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { i18nFor } from "./i18n.server";
 import { safePath } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
 
@@ -19,12 +21,16 @@ export default function handleRequest(
   // Bots and crawlers get the whole document at once; people get it streamed.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   const nonce = loadContext.nonce;
+  // The page is in the visitor's language (decision 019): a cache in front must keep one copy per language.
+  varyByLanguage(responseHeaders, loadContext.language);
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </NonceProvider>,
+      <I18nextProvider i18n={i18nFor(loadContext.language)}>
+        <NonceProvider value={nonce}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </NonceProvider>
+      </I18nextProvider>,
       {
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
@@ -47,6 +53,17 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY);
   });
 }
+
+function varyByLanguage(headers: Headers, language: string) {
+  headers.append("Vary", "Accept-Language, Cookie");
+  headers.set("Content-Language", language);
+}
+
+/** Loader and action data may hold words in the visitor's language too (field messages are keys, but not every answer). */
+export const handleDataRequest: HandleDataRequestFunction = (response, { context }) => {
+  varyByLanguage(response.headers, context.language);
+  return response;
+};
 
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return;

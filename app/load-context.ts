@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import type { TxtResolver } from "./domain/labels/dns.server";
 import type { CampaignAccess } from "./domain/campaign/states";
-import type { LetterVersion } from "./domain/letter/letter.server";
+import type { LetterTranslations, LetterVersion } from "./domain/letter/letter.server";
 import type { Env } from "./utils/env.server";
 import type { Logger } from "./utils/logger.server";
 
@@ -12,6 +12,10 @@ export interface CountersignContext {
   log: Logger;
   /** The letter version in force, registered once at start (server/main.ts); loaders and actions pass it to the domain. */
   letter: LetterVersion;
+  /** The version in force in each language the letter is translated into (letters.en is `letter`). */
+  letters: LetterTranslations;
+  /** The visitor's language (app/i18n.server.ts: ?lng=, the switch's cookie, Accept-Language), detected once per request. */
+  language: string;
   /** TXT lookups for a label's DNS proof. */
   resolveTxt: TxtResolver;
   /** The client's IP, taken from X-Forwarded-For only through TRUSTED_PROXIES. Never log it. */

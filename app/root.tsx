@@ -1,7 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { TFunction } from "i18next";
 import { formatInZone } from "./utils/time";
 import type { ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
+import { useChangeLanguage } from "remix-i18next/react";
+import { LanguageSwitch } from "./components/LanguageSwitch";
+import { clientResources } from "./i18n.server";
 import styles from "./styles/app.css";
 import { useNonce } from "./utils/nonce";
 
@@ -10,59 +15,78 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-/** What the site's frame shows of the letter's launch state (decision 017): which links lead anywhere, and the embargo. */
+/**
+ * The visitor's language (detected once per request, server/app.ts) with the tag of its
+ * translations for the browser (decision 019), and what the site's frame shows of the letter's
+ * launch state (decision 017): which links lead anywhere, and the embargo.
+ */
 export async function loader({ context }: LoaderFunctionArgs) {
   const access = await context.access();
   return {
     private: access.private,
+    locale: context.language,
+    translations: clientResources(context.language).tag,
     list: access.list,
     letter: access.letter,
-    embargo: access.embargo ? { until: access.embargo.until.toISOString(), text: formatInZone(access.embargo.until, access.embargo.zone) } : null,
+    embargo: access.embargo
+      ? { until: access.embargo.until.toISOString(), text: formatInZone(access.embargo.until, access.embargo.zone, context.language) }
+      : null,
   };
 }
 
+export const handle = { i18n: ["common"] };
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  const { t, i18n } = useTranslation();
   // Absent on an error page whose root loader failed: the frame then shows every link, as when public.
-  const campaign = useRouteLoaderData<typeof loader>("root");
-  const list = campaign?.list ?? true;
+  const root = useRouteLoaderData<typeof loader>("root");
+  const list = root?.list ?? true;
   // A route may ask to stay static HTML (bad-address: the browser's URL is not the one rendered).
   const hydrate = !useMatches().some((match) => (match.handle as { hydrate?: boolean } | undefined)?.hydrate === false);
+  const language = i18n.language;
   return (
-    <html lang="en">
+    <html lang={language} dir={i18n.dir(language)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="theme-color" content="#111111" />
+        {/* Where the browser's i18next loads this language's text before hydrating (entry.client.tsx). */}
+        <meta name="translations" content={`/locales/${language}${root ? `?v=${root.translations}` : ""}`} />
         <Meta />
         <Links />
       </head>
       <body>
         <a className="skip-link" href="#main">
-          Skip to content
+          {t("skipToContent")}
         </a>
         <header className="site-header">
           <a className="brand" href="/">
             Countersign
           </a>
           {list && (
-            <nav className="site-nav" aria-label="Site">
-              <a href="/">The letter</a>
-              <a href="/signatures">Who signed</a>
-              <a href="/press">Press</a>
-              <a href="/labels/join">Labels</a>
+            <nav className="site-nav" aria-label={t("nav.label")}>
+              <a href="/">{t("nav.letter")}</a>
+              <a href="/signatures">{t("nav.signatures")}</a>
+              <a href="/press">{t("nav.press")}</a>
+              <a href="/labels/join">{t("nav.labels")}</a>
             </nav>
           )}
+          <LanguageSwitch />
         </header>
-        {campaign?.embargo && (
+        {root?.embargo && (
           <p className="embargo" role="note">
-            <strong>Embargoed</strong> until <time dateTime={campaign.embargo.until}>{campaign.embargo.text}</time>. You are seeing this through a press preview
-            link: please publish nothing of it before then.
+            <Trans
+              t={t}
+              i18nKey="embargo"
+              values={{ until: root.embargo.text }}
+              components={{ strong: <strong />, time: <time dateTime={root.embargo.until} /> }}
+            />
           </p>
         )}
         <main id="main">{children}</main>
         <footer className="site-footer">
-          <p>Countersign: open letters from the people who make the music. Every name is checked before it is shown.</p>
+          <p>{t("footer")}</p>
         </footer>
         {hydrate && <ScrollRestoration nonce={nonce} />}
         {hydrate && <Scripts nonce={nonce} />}
@@ -72,45 +96,43 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  const { locale } = useRouteLoaderData<typeof loader>("root") ?? {};
+  useChangeLanguage(locale ?? "");
   return <Outlet />;
 }
 
-const clientErrorTitles: Record<number, string> = {
-  400: "We could not read that form",
-  403: "This page is not for your account",
-  404: "Page not found",
-  405: "Not allowed here",
-  413: "That was more than we accept",
-  415: "We could not read that form",
-  429: "Too many requests",
-};
+const clientErrorStatuses = new Set([400, 403, 404, 405, 413, 415, 429]);
 
-function errorTitle(error: unknown): string {
+function errorTitle(error: unknown, t: TFunction): string {
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  return clientErrorTitles[status] ?? "Something went wrong";
+  return clientErrorStatuses.has(status) ? t(`errorPage.title.${status}`) : t("errorPage.title.other");
 }
 
 // Every route names its page; this names the error pages (and a route that does not), so none is
-// left without a <title> (axe: document-title).
-export const meta: MetaFunction = ({ error }) => [{ title: error ? `${errorTitle(error)} · Countersign` : "Countersign" }];
+// left without a <title> (axe: document-title). Meta has no hook for the language: the error
+// boundary's <title> below gives it in the visitor's language.
+export const meta: MetaFunction = ({ error }) => (error ? [] : [{ title: "Countersign" }]);
 
 export function ErrorBoundary() {
   const error = useRouteError();
+  const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = errorTitle(error);
-  // 4xx messages are ours (thrown as Responses by request helpers); anything else stays generic.
+  const title = errorTitle(error, t);
+  // 4xx messages are ours (thrown as Responses by request helpers, as keys of common's `errorPage.message`
+  // or English words); anything else stays generic.
   const message =
     status === 404
-      ? "There is nothing at this address."
+      ? t("errorPage.notFound")
       : isRouteErrorResponse(error) && status < 500 && typeof error.data === "string"
-        ? error.data
-        : "Please try again in a moment.";
+        ? t(`errorPage.message.${error.data}`, { defaultValue: error.data })
+        : t("errorPage.tryAgain");
   return (
     <article className="letter">
+      <title>{`${title} · Countersign`}</title>
       <h1>{title}</h1>
       <p>{message}</p>
       <p>
-        <a href="/">Read the letter</a>
+        <a href="/">{t("errorPage.readLetter")}</a>
       </p>
     </article>
   );

@@ -116,6 +116,7 @@ export interface EmailOutbox {
   created_at: Generated<Timestamp>;
   sent_at: Timestamp | null;
   dead_at: Timestamp | null;
+  language: Generated<string>;
 }
 
 export interface EmailSuppressions {
@@ -154,6 +155,12 @@ export interface Labels {
   updated_at: Generated<Timestamp>;
 }
 
+export interface LetterCurrentVersions {
+  letter_id: number;
+  language: string;
+  version_id: number;
+}
+
 export interface LetterVersions {
   id: Generated<number>;
   letter_id: number;
@@ -163,13 +170,13 @@ export interface LetterVersions {
   registered_at: Generated<Timestamp>;
   in_force_from: Generated<Timestamp>;
   in_force_until: Timestamp | null;
+  language: Generated<string>;
 }
 
 export interface Letters {
   id: Generated<number>;
   slug: string;
   opened_at: Generated<Timestamp>;
-  current_version_id: number | null;
   created_at: Generated<Timestamp>;
   campaign_state: Generated<"collecting" | "embargoed" | "public" | "closed">;
   public_at: Timestamp | null;
@@ -319,6 +326,7 @@ export interface Signatures {
   merged_into: string | null;
   named: Generated<boolean>;
   invitation_id: string | null;
+  language: Generated<string>;
 }
 
 export interface Users {
@@ -351,6 +359,7 @@ export interface DB {
   email_suppressions: EmailSuppressions;
   label_joins: LabelJoins;
   labels: Labels;
+  letter_current_versions: LetterCurrentVersions;
   letter_versions: LetterVersions;
   letters: Letters;
   login_tokens: LoginTokens;

@@ -1,5 +1,7 @@
 import { Heading, Text } from "react-email";
 import { LinkAndCode } from "./_components/code";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { EmailLayout, styles } from "./_components/layout";
 
@@ -15,20 +17,15 @@ export const schema = z.object({
 });
 export type ConfirmSignatureProps = z.infer<typeof schema>;
 
-export const subject = (p: ConfirmSignatureProps) => `Confirm your signature: ${p.letterTitle}`;
+export const subject = (p: ConfirmSignatureProps, t: TFunction) => t("confirmSignature.subject", { letterTitle: p.letterTitle });
 
 export default function ConfirmSignature(props: ConfirmSignatureProps) {
+  const { t } = useTranslation("emails");
   const link = `${props.appUrl}/confirm/${props.token}`;
   return (
-    <EmailLayout
-      preview={`Confirm that ${props.displayName} signs the open letter`}
-      appUrl={props.appUrl}
-      reason="You received this because this address was used to sign an open letter on Countersign."
-    >
-      <Heading style={styles.heading}>{`Confirm your signature, ${props.displayName}`}</Heading>
-      <Text style={styles.text}>
-        {`Thank you for signing “${props.letterTitle}”. Your name is not counted until you confirm it, and moderators check every name before it is shown.`}
-      </Text>
+    <EmailLayout preview={t("confirmSignature.preview", { displayName: props.displayName })} appUrl={props.appUrl} reason={t("confirmSignature.reason")}>
+      <Heading style={styles.heading}>{t("confirmSignature.heading", { displayName: props.displayName })}</Heading>
+      <Text style={styles.text}>{t("confirmSignature.body", { letterTitle: props.letterTitle })}</Text>
       <LinkAndCode href={link} code={props.code} expiresAt={props.expiresAt} />
     </EmailLayout>
   );

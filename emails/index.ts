@@ -1,3 +1,4 @@
+import type { TFunction } from "i18next";
 import type { ComponentType } from "react";
 import type { z } from "zod";
 import ConfirmSignature, * as confirmSignature from "./confirm-signature";
@@ -11,12 +12,13 @@ import SignedAgain, * as signedAgain from "./signed-again";
 
 interface TemplateModule<S extends z.ZodType> {
   schema: S;
-  subject: (props: z.infer<S>) => string;
+  /** In the email's language (the staff's emails, which stay English, ignore `t`). */
+  subject: (props: z.infer<S>, t: TFunction) => string;
   Component: ComponentType<z.infer<S>> & { PreviewProps: z.infer<S> };
 }
 
 function template<S extends z.ZodType>(
-  mod: { schema: S; subject: (props: z.infer<S>) => string },
+  mod: { schema: S; subject: (props: z.infer<S>, t: TFunction) => string },
   Component: ComponentType<z.infer<S>> & { PreviewProps: z.infer<S> },
 ): TemplateModule<S> {
   return { schema: mod.schema, subject: mod.subject, Component };

@@ -1,5 +1,7 @@
 import { Heading, Text } from "react-email";
 import { LinkAndCode } from "./_components/code";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { EmailLayout, styles } from "./_components/layout";
 
@@ -16,19 +18,18 @@ export const schema = z.object({
 });
 export type LabelJoinProps = z.infer<typeof schema>;
 
-export const subject = (p: LabelJoinProps) => `Confirm your address to represent ${p.labelName}`;
+export const subject = (p: LabelJoinProps, t: TFunction) => t("labelJoin.subject", { labelName: p.labelName });
 
 export default function LabelJoin(props: LabelJoinProps) {
+  const { t } = useTranslation("emails");
   return (
     <EmailLayout
-      preview={`Confirm that this address at ${props.domain} is yours`}
+      preview={t("labelJoin.preview", { domain: props.domain })}
       appUrl={props.appUrl}
-      reason={`You received this because this address was given to represent ${props.labelName} on Countersign.`}
+      reason={t("labelJoin.reason", { labelName: props.labelName })}
     >
-      <Heading style={styles.heading}>{`Confirm your address, ${props.repName}`}</Heading>
-      <Text style={styles.text}>
-        {`Opening this link and pressing confirm proves that you control an address at ${props.domain}: ${props.labelName} is then shown as “label domain confirmed”, and you get a sign-in to sign for the label and list artists who asked to be included.`}
-      </Text>
+      <Heading style={styles.heading}>{t("labelJoin.heading", { repName: props.repName })}</Heading>
+      <Text style={styles.text}>{t("labelJoin.body", { domain: props.domain, labelName: props.labelName })}</Text>
       <LinkAndCode href={`${props.appUrl}/labels/confirm/${props.token}`} code={props.code} expiresAt={props.expiresAt} />
     </EmailLayout>
   );

@@ -1,4 +1,6 @@
 import { Button, Heading, Text } from "react-email";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { EmailLayout, styles } from "./_components/layout";
 
@@ -15,29 +17,25 @@ export const schema = z.object({
 });
 export type RosterNoticeProps = z.infer<typeof schema>;
 
-export const subject = (p: RosterNoticeProps) =>
-  p.reminder ? `Reminder: ${p.labelName} listed you on an open letter` : `${p.labelName} listed you on an open letter: ${p.letterTitle}`;
+export const subject = (p: RosterNoticeProps, t: TFunction) =>
+  t(p.reminder ? "rosterNotice.subjectReminder" : "rosterNotice.subject", { labelName: p.labelName, letterTitle: p.letterTitle });
 
 export default function RosterNotice(props: RosterNoticeProps) {
+  const { t } = useTranslation("emails");
   const link = `${props.appUrl}/roster/${props.token}`;
   return (
     <EmailLayout
-      preview={`${props.labelName} says you asked to be included. Confirm or withdraw.`}
+      preview={t("rosterNotice.preview", { labelName: props.labelName })}
       appUrl={props.appUrl}
-      reason={`You received this because ${props.labelName} (${props.labelDomain}) gave this address for an artist on its roster.`}
+      reason={t("rosterNotice.reason", { labelName: props.labelName, labelDomain: props.labelDomain })}
     >
-      <Heading style={styles.heading}>{`${props.labelName} listed ${props.artistName}`}</Heading>
-      <Text style={styles.text}>
-        {`${props.labelName}, whose domain ${props.labelDomain} was confirmed, listed “${props.artistName}” as signing “${props.letterTitle}”, saying you asked to be included. A moderator checks every name before it is shown.`}
-      </Text>
-      <Text style={styles.text}>
-        If this is right, confirm it: the entry then says it was confirmed by the artist. If you did not ask for this, withdraw it: the entry is taken off every
-        public list and the label is told.
-      </Text>
+      <Heading style={styles.heading}>{t("rosterNotice.heading", { labelName: props.labelName, artistName: props.artistName })}</Heading>
+      <Text style={styles.text}>{t("rosterNotice.body", { ...props })}</Text>
+      <Text style={styles.text}>{t("rosterNotice.choice")}</Text>
       <Button href={link} style={styles.button}>
-        Confirm or withdraw
+        {t("rosterNotice.button")}
       </Button>
-      {props.reminder ? <Text style={styles.text}>This is the only reminder we send.</Text> : null}
+      {props.reminder ? <Text style={styles.text}>{t("rosterNotice.onlyReminder")}</Text> : null}
     </EmailLayout>
   );
 }

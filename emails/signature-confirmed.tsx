@@ -1,4 +1,6 @@
 import { Button, Heading, Text } from "react-email";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { EmailLayout, styles } from "./_components/layout";
 
@@ -11,22 +13,17 @@ export const schema = z.object({
 });
 export type SignatureConfirmedProps = z.infer<typeof schema>;
 
-export const subject = (p: SignatureConfirmedProps) => `Your signature is confirmed: ${p.letterTitle}`;
+export const subject = (p: SignatureConfirmedProps, t: TFunction) => t("signatureConfirmed.subject", { letterTitle: p.letterTitle });
 
 export default function SignatureConfirmed(props: SignatureConfirmedProps) {
+  const { t } = useTranslation("emails");
   return (
-    <EmailLayout
-      preview="Moderators will check your name before it is published"
-      appUrl={props.appUrl}
-      reason="You received this because you confirmed a signature on Countersign."
-    >
-      <Heading style={styles.heading}>{`Thank you, ${props.displayName}`}</Heading>
-      <Text style={styles.text}>
-        {`Your signature on “${props.letterTitle}” is confirmed. A moderator checks every name before it appears on the public list; you do not need to do anything else.`}
-      </Text>
-      <Text style={styles.text}>Keep this email. Its link is yours alone: use it to correct how your name appears, or to withdraw it at any time.</Text>
+    <EmailLayout preview={t("signatureConfirmed.preview")} appUrl={props.appUrl} reason={t("signatureConfirmed.reason")}>
+      <Heading style={styles.heading}>{t("signatureConfirmed.heading", { displayName: props.displayName })}</Heading>
+      <Text style={styles.text}>{t("signatureConfirmed.body", { letterTitle: props.letterTitle })}</Text>
+      <Text style={styles.text}>{t("signatureConfirmed.keep")}</Text>
       <Button href={`${props.appUrl}/manage/${props.manageToken}`} style={styles.button}>
-        Manage your signature
+        {t("signatureConfirmed.button")}
       </Button>
     </EmailLayout>
   );

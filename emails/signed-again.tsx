@@ -1,4 +1,6 @@
 import { Button, Heading, Text } from "react-email";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { EmailLayout, styles } from "./_components/layout";
 
@@ -10,29 +12,24 @@ export const schema = z.object({
 });
 export type SignedAgainProps = z.infer<typeof schema>;
 
-export const subject = (p: SignedAgainProps) => `Someone tried to sign again with your address: ${p.letterTitle}`;
+export const subject = (p: SignedAgainProps, t: TFunction) => t("signedAgain.subject", { letterTitle: p.letterTitle });
 
 /** Sent to the owner of an address that was used again, instead of telling the visitor it had signed. */
 export default function SignedAgain(props: SignedAgainProps) {
+  const { t } = useTranslation("emails");
   return (
-    <EmailLayout
-      preview="Your address was used to sign the letter again"
-      appUrl={props.appUrl}
-      reason="You received this because this address has signed an open letter on Countersign."
-    >
-      <Heading style={styles.heading}>Your address was used again</Heading>
-      <Text style={styles.text}>
-        {`Someone just submitted the form for “${props.letterTitle}” with this email address. Each address signs once, so nothing changed.`}
-      </Text>
+    <EmailLayout preview={t("signedAgain.preview")} appUrl={props.appUrl} reason={t("signedAgain.reason")}>
+      <Heading style={styles.heading}>{t("signedAgain.heading")}</Heading>
+      <Text style={styles.text}>{t("signedAgain.body", { letterTitle: props.letterTitle })}</Text>
       {props.manageToken ? (
         <>
-          <Text style={styles.text}>If you want to change how your name appears, or withdraw it, use your own link:</Text>
+          <Text style={styles.text}>{t("signedAgain.manage")}</Text>
           <Button href={`${props.appUrl}/manage/${props.manageToken}`} style={styles.button}>
-            Manage your signature
+            {t("signedAgain.button")}
           </Button>
         </>
       ) : (
-        <Text style={styles.text}>If that was you, look for the earlier confirmation email and follow its link.</Text>
+        <Text style={styles.text}>{t("signedAgain.noLink")}</Text>
       )}
     </EmailLayout>
   );

@@ -5,7 +5,9 @@ import compression from "compression";
 import express, { type Request, type Response, type NextFunction } from "express";
 import { sql } from "kysely";
 import type { Database } from "../db/client";
-import type { LetterVersion } from "../app/domain/letter/letter.server";
+import type { LetterTranslations, LetterVersion } from "../app/domain/letter/letter.server";
+import { detectLanguage } from "../app/i18n.server";
+import { DEFAULT_LANGUAGE, LANGUAGE_COOKIE, englishOnly } from "../app/i18n";
 import { queueLag } from "../app/domain/outbox/status.server";
 import { CORS_HEADERS } from "../app/utils/public-http.server";
 import "../app/load-context";
@@ -31,8 +33,10 @@ export interface AppDeps {
   database: Database;
   env: Env;
   log: Logger;
-  /** The letter version in force, as registered at start. */
+  /** The letter version in force in the default language, as registered at start. */
   letter: LetterVersion;
+  /** The version in force in each language that has a translation (default: the one above). */
+  letters?: LetterTranslations;
   /** Folder holding public/ (defaults to the working directory). */
   root?: string;
   /** How long a request body may take to arrive after its headers (default 10 s). */
@@ -122,6 +126,7 @@ export function createApp({
   env,
   log,
   letter,
+  letters = { [letter.language]: letter },
   root = process.cwd(),
   bodyTimeoutMs = 10_000,
   resolveTxt = systemTxtResolver(),
@@ -180,7 +185,20 @@ export function createApp({
   app.use("/build", express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(publicDir, { maxAge: "1h" }));
 
-  // Public anonymous answers rendered once per RENDER_CACHE_SECONDS per URL (decision 015).
+  // The visitor's language (decision 019), before the render cache, whose key includes it.
+  app.use(async (req, res, next) => {
+    const headers = new Headers();
+    for (const name of ["cookie", "accept-language"]) {
+      const value = req.get(name);
+      if (value) headers.set(name, value);
+    }
+    // A target that is no URL at all (`//[`) gets English; the router answers it as it always did.
+    const url = URL.parse(req.originalUrl, "http://countersign.invalid");
+    res.locals.language = !url || englishOnly(url.pathname) ? DEFAULT_LANGUAGE : await detectLanguage(new Request(url, { headers }));
+    next();
+  });
+
+  // Public anonymous answers rendered once per RENDER_CACHE_SECONDS per URL and language (decision 015).
   const cache =
     env.RENDER_CACHE_SECONDS > 0
       ? renderCache({
@@ -190,8 +208,12 @@ export function createApp({
             const tag = await listStateTag(database.db, letter.letterId);
             return tag.startsWith("public.") || tag.startsWith("closed.") ? tag : undefined;
           },
-          version: `${build.assets.version} ${letter.letterId} ${letter.sha256}`,
+          version: `${build.assets.version} ${letter.letterId} ${Object.values(letters)
+            .map((v) => v.sha256)
+            .join(" ")}`,
           stable: { "/signatures": NAMES_CACHE },
+          variant: (_req, res) => String(res.locals.language),
+          anonymousCookies: [LANGUAGE_COOKIE],
         })
       : undefined;
   if (cache) app.use(cache.middleware);
@@ -202,6 +224,8 @@ export function createApp({
       env,
       log,
       letter,
+      letters,
+      language: String(res.locals.language),
       resolveTxt,
       clientIp: req.ip ?? req.socket.remoteAddress ?? "",
       // Asked for once per request, by the loaders and actions that show or take what a launch hides (decision 017).

@@ -5,7 +5,8 @@ import cluster from "node:cluster";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../app/domain/letter/letter.server";
+import { registerLetterFiles } from "../app/domain/letter/letter.server";
+import { DEFAULT_LANGUAGE } from "../app/i18n";
 import { pruneRateLimits } from "../app/domain/abuse/rate-limit.server";
 import { sendQueueDigest } from "../app/domain/moderation/digest.server";
 import { sendRosterReminders } from "../app/domain/labels/roster.server";
@@ -24,8 +25,13 @@ const { env, database } = booted;
 // A cluster's web processes say which they are (the pid stays in the logs, never in an answer).
 const log = cluster.isPrimary ? booted.log : booted.log.child({ web: index, pid: process.pid });
 
-const letter = await registerLetterVersion(database.db, CURRENT_LETTER.slug, await readLetterFile());
-if (cluster.isPrimary) log.info({ letter: letter.slug, sha256: letter.sha256 }, "letter version in force");
+// Each translation is its own version (decision 019); the default language's is the letter's id and name.
+const letters = await registerLetterFiles(database.db);
+const letter = letters[DEFAULT_LANGUAGE]!;
+if (cluster.isPrimary) {
+  for (const version of Object.values(letters))
+    log.info({ letter: version.slug, language: version.language, sha256: version.sha256 }, "letter version in force");
+}
 // The public counts are refreshed before any process serves.
 if (cluster.isPrimary) await refreshRollup(database.db, letter.letterId);
 
@@ -86,7 +92,7 @@ async function serve(inCluster: boolean) {
   delivery?.unref();
 
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
-  const { app, startDraining } = createApp({ build, database, env, log, letter });
+  const { app, startDraining } = createApp({ build, database, env, log, letter, letters });
 
   const server = app.listen(env.PORT, env.HOST, () => {
     const address = server.address();

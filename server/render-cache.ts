@@ -6,7 +6,8 @@ import { bodyEtag, holdBody, notModified } from "./conditional";
 /**
  * Public answers rendered once per short interval per URL (decision 015), as a CDN in front would:
  * a bounded in-process LRU of anonymous GET answers that are `Cache-Control: public`, status 200,
- * set no cookie and vary on nothing but Accept-Encoding. Concurrent misses for one URL wait on one
+ * set no cookie and vary on nothing but Accept-Encoding and the language (which is in the key, with
+ * the URL: `variant`; a request carrying only the language cookie is still anonymous). Concurrent misses for one URL wait on one
  * render (single flight). An answer is served from the cache with an honest `Age`, for at most
  * `ttlSeconds`, and only while the list's state tag (read for every request: two index lookups)
  * is the one it was rendered under, so a withdrawn name leaves a cached page as soon as its
@@ -27,6 +28,10 @@ export interface RenderCacheOptions {
   version: string;
   /** Paths whose answer depends only on the list's state, the URL and the build: their Cache-Control. */
   stable: Record<string, string>;
+  /** What else an answer depends on, part of its key (the visitor's language, detected before the cache). */
+  variant?: (req: Request, res: Response) => string;
+  /** Cookies that do not make a request personal (the language switch's): a request carrying only these is still anonymous. */
+  anonymousCookies?: string[];
   maxEntries?: number;
   maxBytes?: number;
   /** An answer larger than this is sent as it renders and not kept. */
@@ -73,6 +78,8 @@ export function renderCache({
   readTag,
   version,
   stable,
+  variant = () => "",
+  anonymousCookies = [],
   maxEntries = 500,
   maxBytes = 32 * 1024 * 1024,
   maxEntryBytes = 1024 * 1024,
@@ -122,7 +129,7 @@ export function renderCache({
 
   const middleware = async (req: Request, res: Response, next: NextFunction) => {
     // Only anonymous GETs: a cookie (a session, a flash message) or credentials may change the answer.
-    if (req.method !== "GET" || req.get("cookie") !== undefined || req.get("authorization") !== undefined) return next();
+    if (req.method !== "GET" || !onlyCookies(req.get("cookie"), anonymousCookies) || req.get("authorization") !== undefined) return next();
     let tag: string | undefined;
     try {
       tag = await readTag();
@@ -130,7 +137,7 @@ export function renderCache({
       return next(); // the database is away: render as without a cache (the page says what failed)
     }
     if (tag === undefined) return next();
-    const key = `${req.get("host") ?? ""} ${req.originalUrl}`;
+    const key = `${req.get("host") ?? ""} ${variant(req, res)} ${req.originalUrl}`;
     const cacheControl = stable[req.path];
     const stableEtag =
       cacheControl === undefined ? undefined : `W/"r-${createHash("sha256").update(`${version} ${tag} ${key}`).digest("base64url").slice(0, 27)}"`;
@@ -167,10 +174,11 @@ export function renderCache({
 
     holdBody(res, {
       hold: () => {
+        // The language (from Accept-Language or the switch's cookie) is in the key already.
         const vary = String(res.getHeader("vary") ?? "")
           .split(",")
           .map((v) => v.trim().toLowerCase())
-          .filter((v) => v && v !== "accept-encoding");
+          .filter((v) => v && v !== "accept-encoding" && v !== "accept-language" && !(v === "cookie" && anonymousCookies.length > 0));
         const cacheable =
           res.statusCode === 200 &&
           /\bpublic\b/.test(String(res.getHeader("cache-control") ?? "")) &&
@@ -217,6 +225,17 @@ export function renderCache({
     middleware,
     stats: (): RenderCacheStats => ({ ...stats, entries: entries.size }),
   };
+}
+
+/** Whether the Cookie header is absent or names only the given cookies (read tolerantly: a piece without a name counts as another cookie). */
+function onlyCookies(header: string | undefined, allowed: string[]): boolean {
+  if (header === undefined) return true;
+  if (allowed.length === 0) return false;
+  return header
+    .split(";")
+    .map((piece) => piece.trim())
+    .filter(Boolean)
+    .every((piece) => allowed.includes(piece.slice(0, piece.indexOf("=")).trim()));
 }
 
 /** The body's pieces between each occurrence of `separator`. */

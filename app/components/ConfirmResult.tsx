@@ -1,8 +1,8 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { countryName } from "~/domain/signatures/countries";
-import { ROLE_LABELS } from "~/domain/signatures/states";
+import { useTranslation } from "react-i18next";
 import type { SignatureView as ConfirmViewData } from "~/domain/signatures/view";
+import { useCountryName } from "./i18n";
 
 export type ConfirmPageData =
   | { status: "ready"; view: ConfirmViewData }
@@ -12,25 +12,27 @@ export type ConfirmPageData =
   | { status: "invalid" };
 
 export function SignatureSummary({ view }: { view: ConfirmViewData }) {
+  const { t } = useTranslation("sign");
+  const countryName = useCountryName();
   return (
     <dl className="facts">
-      <dt>Letter</dt>
+      <dt>{t("summary.letter")}</dt>
       <dd>{view.letterTitle}</dd>
-      <dt>Name</dt>
+      <dt>{t("summary.name")}</dt>
       <dd>{view.displayName}</dd>
-      <dt>Role</dt>
-      <dd>{ROLE_LABELS[view.role]}</dd>
-      <dt>Country</dt>
+      <dt>{t("summary.role")}</dt>
+      <dd>{t(`roles.${view.role}`, { ns: "common" })}</dd>
+      <dt>{t("summary.country")}</dt>
       <dd>{countryName(view.country)}</dd>
       {view.link ? (
         <>
-          <dt>Link</dt>
+          <dt>{t("summary.link")}</dt>
           <dd>{view.link}</dd>
         </>
       ) : null}
       {view.comment ? (
         <>
-          <dt>Comment</dt>
+          <dt>{t("summary.comment")}</dt>
           <dd>{view.comment}</dd>
         </>
       ) : null}
@@ -40,18 +42,19 @@ export function SignatureSummary({ view }: { view: ConfirmViewData }) {
 
 /** Every state of a confirmation, for the link page and the code page alike. */
 export function ConfirmResult({ data, confirmFields }: { data: ConfirmPageData; confirmFields?: ReactNode }) {
+  const { t } = useTranslation("sign");
   switch (data.status) {
     case "ready":
       return (
         <>
-          <h1>Confirm your signature</h1>
-          <p>Check the details below. Your name is added only when you press the button.</p>
+          <h1>{t("confirm.ready.heading")}</h1>
+          <p>{t("confirm.ready.body")}</p>
           <SignatureSummary view={data.view} />
           <Form method="post" className="form">
             {confirmFields}
             <input type="hidden" name="intent" value="confirm" />
             <button type="submit" className="button">
-              Confirm my signature
+              {t("confirm.ready.button")}
             </button>
           </Form>
         </>
@@ -59,44 +62,41 @@ export function ConfirmResult({ data, confirmFields }: { data: ConfirmPageData; 
     case "confirmed":
       return (
         <>
-          <h1>Your signature is confirmed</h1>
+          <h1>{t("confirm.confirmed.heading")}</h1>
           <SignatureSummary view={data.view} />
+          <p>{t("confirm.confirmed.next")}</p>
           <p>
-            What happens next: a moderator checks your name, usually within a day, and then it appears on the public list. We have emailed you a private link to
-            change your details or withdraw your name at any time.
-          </p>
-          <p>
-            <Link to="/">Back to the letter</Link>
+            <Link to="/">{t("backToLetter", { ns: "common" })}</Link>
           </p>
         </>
       );
     case "expired":
       return (
         <>
-          <h1>This link has expired</h1>
-          <p>Confirmation links work for 7 days. Sign again with the same address and we will send you a new one.</p>
+          <h1>{t("confirm.expired.heading")}</h1>
+          <p>{t("confirm.expired.body")}</p>
           <p>
-            <Link to="/">Sign the letter</Link>
+            <Link to="/">{t("signTheLetter", { ns: "common" })}</Link>
           </p>
         </>
       );
     case "inactive":
       return (
         <>
-          <h1>This signature can no longer be confirmed</h1>
-          <p>It was withdrawn or declined. You can sign again from the letter page.</p>
+          <h1>{t("confirm.inactive.heading")}</h1>
+          <p>{t("confirm.inactive.body")}</p>
           <p>
-            <Link to="/">Back to the letter</Link>
+            <Link to="/">{t("backToLetter", { ns: "common" })}</Link>
           </p>
         </>
       );
     case "invalid":
       return (
         <>
-          <h1>This link is not valid</h1>
-          <p>Check that you opened the whole link from the email, or enter the 8-character code instead.</p>
+          <h1>{t("confirm.invalid.heading")}</h1>
+          <p>{t("confirm.invalid.body")}</p>
           <p>
-            <Link to="/confirm">Enter a code</Link>
+            <Link to="/confirm">{t("confirm.invalid.link")}</Link>
           </p>
         </>
       );

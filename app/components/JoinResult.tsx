@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import type { JoinLookup, JoinView } from "~/domain/labels/join.server";
 
 /** What a join link or code shows: the request to confirm, or why it cannot be. Ids stay on the server. */
@@ -20,29 +21,27 @@ export function joinPage(result: JoinLookup | { status: "wrong_code" | "too_many
 }
 
 export function JoinResult({ data, confirmFields }: { data: JoinPageData; confirmFields?: ReactNode }) {
+  const { t } = useTranslation("labels");
+  const again = { to: <Link to="/labels/join" /> };
   switch (data.status) {
     case "ready":
       return (
         <>
-          <h1>Confirm that you represent {data.view.existingLabel ?? data.view.labelName}</h1>
+          <h1>{t("result.ready.heading", { label: data.view.existingLabel ?? data.view.labelName })}</h1>
           <dl className="facts">
-            <dt>Label</dt>
+            <dt>{t("result.label")}</dt>
             <dd>{data.view.existingLabel ?? data.view.labelName}</dd>
-            <dt>Domain</dt>
+            <dt>{t("result.domain")}</dt>
             <dd>{data.view.domain}</dd>
-            <dt>Your name</dt>
+            <dt>{t("result.repName")}</dt>
             <dd>{data.view.repName}</dd>
           </dl>
-          {data.view.existingLabel ? (
-            <p>This label has joined already: you join it as another of its representatives, under the name it has.</p>
-          ) : (
-            <p>Confirming creates the label, shown as “label domain confirmed”, with you as its representative.</p>
-          )}
+          <p>{t(data.view.existingLabel ? "result.ready.existing" : "result.ready.new")}</p>
           <Form method="post" className="form">
             {confirmFields}
             <input type="hidden" name="intent" value="confirm" />
             <button type="submit" className="button">
-              Confirm
+              {t("result.ready.button")}
             </button>
           </Form>
         </>
@@ -50,41 +49,41 @@ export function JoinResult({ data, confirmFields }: { data: JoinPageData; confir
     case "joined":
       return (
         <>
-          <h1>You represent {data.view.existingLabel ?? data.view.labelName}</h1>
+          <h1>{t("result.joined.heading", { label: data.view.existingLabel ?? data.view.labelName })}</h1>
           <p>
-            This address is confirmed. <Link to="/admin/login">Sign in</Link> with it to sign for the label and list your roster.
+            <Trans t={t} i18nKey="result.joined.body" components={{ to: <Link to="/admin/login" /> }} />
           </p>
         </>
       );
     case "taken":
       return (
         <>
-          <h1>This address has a moderator’s account</h1>
-          <p>A label’s representative needs an address of their own at the label’s domain. Join again with another address.</p>
+          <h1>{t("result.taken.heading")}</h1>
+          <p>{t("result.taken.body")}</p>
         </>
       );
     case "removed":
       return (
         <>
-          <h1>This address was removed from the label</h1>
-          <p>A moderator removed this representative. Joining again does not restore it; write to the moderators if this is a mistake.</p>
+          <h1>{t("result.removed.heading")}</h1>
+          <p>{t("result.removed.body")}</p>
         </>
       );
     case "expired":
       return (
         <>
-          <h1>This link has expired</h1>
+          <h1>{t("result.expired.heading")}</h1>
           <p>
-            <Link to="/labels/join">Join again</Link> to get a new one.
+            <Trans t={t} i18nKey="result.expired.body" components={again} />
           </p>
         </>
       );
     default:
       return (
         <>
-          <h1>This link does not work</h1>
+          <h1>{t("result.invalid.heading")}</h1>
           <p>
-            It may have been replaced by a newer email, or mistyped. <Link to="/labels/join">Join again</Link> to get a new one.
+            <Trans t={t} i18nKey="result.invalid.body" components={again} />
           </p>
         </>
       );

@@ -1,9 +1,7 @@
 import type { FieldMetadata } from "@conform-to/react";
-import { COUNTRIES } from "~/domain/signatures/countries";
-import { ROLES, ROLE_LABELS } from "~/domain/signatures/states";
+import { useTranslation } from "react-i18next";
 import { CheckboxField, SelectField, TextField, TextareaField } from "./fields";
-
-const roleOptions = ROLES.map((r) => [r, ROLE_LABELS[r]] as const);
+import { useCountries, useRoleOptions } from "./i18n";
 
 /** The public fields, shared by the signing form and the manage page. */
 export function PublicSignatureFields({
@@ -17,22 +15,14 @@ export function PublicSignatureFields({
     comment: FieldMetadata<string | undefined>;
   };
 }) {
+  const { t } = useTranslation("sign");
   return (
     <>
-      <TextField meta={fields.displayName} label="Name to show" hint="Your artist or band name, as it should appear on the letter." autoComplete="nickname" />
-      <SelectField meta={fields.role} label="Role" options={roleOptions} placeholder="Choose your role" />
-      <SelectField meta={fields.country} label="Country" options={COUNTRIES} placeholder="Choose your country" />
-      <TextField
-        meta={fields.link}
-        type="url"
-        label="Link to your music (optional)"
-        hint="A page where moderators can hear your work, to check who you are: https://… It is not published."
-      />
-      <TextareaField
-        meta={fields.comment}
-        label="Note to the moderators (optional)"
-        hint="Up to 280 characters. Only moderators read it; it is not published."
-      />
+      <TextField meta={fields.displayName} label={t("fields.displayName")} hint={t("fields.displayNameHint")} autoComplete="nickname" />
+      <SelectField meta={fields.role} label={t("fields.role")} options={useRoleOptions()} placeholder={t("fields.rolePlaceholder")} />
+      <SelectField meta={fields.country} label={t("fields.country")} options={useCountries()} placeholder={t("fields.countryPlaceholder")} />
+      <TextField meta={fields.link} type="url" label={t("fields.link")} hint={t("fields.linkHint")} />
+      <TextareaField meta={fields.comment} label={t("fields.comment")} hint={t("fields.commentHint")} />
     </>
   );
 }
@@ -42,15 +32,13 @@ export function PublicSignatureFields({
  * without the name appearing in any public page, feed, export, snapshot or card (decision 016).
  */
 export function ListingFields({ fields }: { fields: { consent: FieldMetadata<boolean | undefined>; unnamed: FieldMetadata<boolean | undefined> } }) {
+  const { t } = useTranslation("sign");
   return (
     <fieldset className="listing">
-      <legend>How your signature is listed</legend>
-      <CheckboxField meta={fields.consent} label="Show this name publicly on the letter." />
-      <CheckboxField meta={fields.unnamed} label="Count my signature but do not show my name." />
-      <p className="hint">
-        Signatures without a name are confirmed and checked by a moderator like any other, and counted in the totals, by role and by country; the name is never
-        shown on a public page, feed, export, snapshot or card. If both boxes are ticked, the name is not shown.
-      </p>
+      <legend>{t("listing.legend")}</legend>
+      <CheckboxField meta={fields.consent} label={t("listing.consent")} />
+      <CheckboxField meta={fields.unnamed} label={t("listing.unnamed")} />
+      <p className="hint">{t("listing.hint")}</p>
     </fieldset>
   );
 }

@@ -1,5 +1,6 @@
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 /** Where a field's messages go: conform's field metadata, or an id and a message for plain forms. */
 interface FieldSlot {
@@ -41,11 +42,16 @@ function FieldShell({
   );
 }
 
+/**
+ * A field's messages, in the visitor's language: the schemas give keys of errors.json (the browser
+ * and the server say the same key, each page says it in its language); other text is shown as it is.
+ */
 function Messages({ slot }: { slot: FieldSlot }) {
+  const { t } = useTranslation("errors");
   return (
     <div className="field-errors" id={slot.errorId} aria-live="polite">
       {slot.errors?.map((error) => (
-        <p key={error}>{error}</p>
+        <p key={error}>{t(error)}</p>
       ))}
     </div>
   );
@@ -135,11 +141,12 @@ export function CheckboxField({ meta, label }: { meta: FieldMetadata<boolean | u
 
 /** Errors about the whole form (not one field), announced when they appear. */
 export function FormErrors({ errors }: { errors: string[] | undefined }) {
+  const { t } = useTranslation("errors");
   if (!errors?.length) return null;
   return (
     <div className="form-errors" role="alert">
       {errors.map((e) => (
-        <p key={e}>{e}</p>
+        <p key={e}>{t(e)}</p>
       ))}
     </div>
   );

@@ -1,10 +1,30 @@
+import type { TFunction } from "i18next";
 import { useEffect, useState } from "react";
-import { BADGES, BADGE_IDS, type BadgeId } from "~/domain/public-list/badges";
-import { formatNumber } from "~/utils/format";
+import { useTranslation } from "react-i18next";
+import { BADGE_IDS, type BadgeId } from "~/domain/public-list/badges";
+import { formatNumber, intlLocale } from "~/utils/format";
 
-const number = formatNumber;
-const dayFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-export const formatDay = (day: string) => dayFormat.format(new Date(`${day.slice(0, 10)}T00:00:00Z`));
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A day, in the visitor's language. English abbreviates the month ("2 Dec 2026"); other languages
+ * spell it out, whose form does not change between ICU versions (the server's and the browser's
+ * must render the same text, or hydration fails).
+ */
+export function formatDay(day: string, language = "en"): string {
+  let format = dayFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(intlLocale(language), { day: "numeric", month: language === "en" ? "short" : "long", year: "numeric", timeZone: "UTC" });
+    dayFormats.set(language, format);
+  }
+  return format.format(new Date(`${day.slice(0, 10)}T00:00:00Z`));
+}
+
+/** formatNumber and formatDay in the page's language. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const language = i18n.language;
+  return { number: (n: number) => formatNumber(n, language), day: (day: string) => formatDay(day, language), language };
+}
 
 export interface TotalsView {
   total: number;
@@ -14,10 +34,10 @@ export interface TotalsView {
   updatedAt: string | null;
 }
 
-function age(seconds: number): string {
-  if (seconds < 2) return "updated just now";
-  if (seconds < 120) return `updated ${seconds} seconds ago`;
-  return `updated ${Math.round(seconds / 60)} minutes ago`;
+function age(seconds: number, t: TFunction): string {
+  if (seconds < 2) return t("totals.justNow");
+  if (seconds < 120) return t("totals.secondsAgo", { count: seconds });
+  return t("totals.minutesAgo", { count: Math.round(seconds / 60) });
 }
 
 const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
@@ -27,6 +47,7 @@ const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-dig
  * change only when the figures are refreshed; the browser then counts the seconds.
  */
 function UpdatedAgo({ updatedAt }: { updatedAt: string }) {
+  const { t } = useTranslation();
   const [seconds, setSeconds] = useState<number | null>(null);
   useEffect(() => {
     const tick = () => setSeconds(Math.max(0, Math.round((Date.now() - Date.parse(updatedAt)) / 1000)));
@@ -34,43 +55,43 @@ function UpdatedAgo({ updatedAt }: { updatedAt: string }) {
     const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
   }, [updatedAt]);
-  return <time dateTime={updatedAt}>{seconds === null ? `updated at ${clock.format(new Date(updatedAt))} UTC` : age(seconds)}</time>;
+  return <time dateTime={updatedAt}>{seconds === null ? t("totals.updatedAt", { time: clock.format(new Date(updatedAt)) }) : age(seconds, t)}</time>;
 }
 
 /** All, artists, labels and via labels, with how fresh the figures are. */
 export function Totals({ totals, headingLevel = 2 }: { totals: TotalsView; headingLevel?: 2 | 3 }) {
   const Heading = `h${headingLevel}` as const;
+  const { t } = useTranslation();
+  const { number } = useFormat();
+  const named = totals.total - totals.unnamed;
   return (
     <section className="count-card" aria-labelledby="totals-heading">
       <Heading id="totals-heading" className="visually-hidden">
-        Signatures so far
+        {t("totals.heading")}
       </Heading>
       <p>
         <span className="count" data-testid="approved-count">
-          {number(totals.total - totals.unnamed)}
+          {number(named)}
         </span>{" "}
-        names approved so far
+        {t("totals.named", { count: named })}
       </p>
-      {totals.unnamed > 0 ? (
-        <p data-testid="count-unnamed">{`${number(totals.unnamed)} more signed without being named: counted here, never listed by name.`}</p>
-      ) : null}
+      {totals.unnamed > 0 ? <p data-testid="count-unnamed">{t("totals.unnamed", { count: totals.unnamed, n: number(totals.unnamed) })}</p> : null}
       <dl className="totals">
         <div>
-          <dt>Artists</dt>
+          <dt>{t("totals.artists")}</dt>
           <dd data-testid="count-artists">{number(totals.byKind.artist)}</dd>
         </div>
         <div>
-          <dt>Labels</dt>
+          <dt>{t("totals.labels")}</dt>
           <dd data-testid="count-labels">{number(totals.byKind.label)}</dd>
         </div>
         <div>
-          <dt>Via labels</dt>
+          <dt>{t("totals.viaLabels")}</dt>
           <dd data-testid="count-roster">{number(totals.byKind.roster)}</dd>
         </div>
       </dl>
       <p className="count-note">
-        {totals.updatedAt ? <UpdatedAgo updatedAt={totals.updatedAt} /> : "Not counted yet"}. Every name is confirmed and approved by moderators before it is
-        counted.
+        {totals.updatedAt ? <UpdatedAgo updatedAt={totals.updatedAt} /> : t("totals.notYet")}. {t("totals.note")}
       </p>
     </section>
   );
@@ -78,6 +99,8 @@ export function Totals({ totals, headingLevel = 2 }: { totals: TotalsView; headi
 
 /** Approved signatures over time (cumulative), drawn on the server: no script needed to read it. */
 export function CountChart({ perDay }: { perDay: { day: string; count: number; cumulative: number }[] }) {
+  const { t } = useTranslation();
+  const { number, day: formatDay } = useFormat();
   const width = 640;
   const height = 220;
   const pad = { left: 56, right: 16, top: 16, bottom: 32 };
@@ -85,12 +108,12 @@ export function CountChart({ perDay }: { perDay: { day: string; count: number; c
   const first = perDay[0];
   const summary =
     last && first
-      ? `${number(last.cumulative)} signatures approved between ${formatDay(first.day)} and ${formatDay(last.day)}.`
-      : "No signatures approved yet.";
+      ? t("chart.summary", { count: last.cumulative, n: number(last.cumulative), from: formatDay(first.day), to: formatDay(last.day) })
+      : t("chart.none");
   if (!first || !last) {
     return (
       <figure className="chart">
-        <figcaption>Approved signatures over time</figcaption>
+        <figcaption>{t("chart.caption")}</figcaption>
         <p>{summary}</p>
       </figure>
     );
@@ -106,7 +129,7 @@ export function CountChart({ perDay }: { perDay: { day: string; count: number; c
   const area = `${path} L ${x(last.day).toFixed(1)} ${y(0).toFixed(1)} Z`;
   return (
     <figure className="chart">
-      <figcaption id="chart-caption">Approved signatures over time</figcaption>
+      <figcaption id="chart-caption">{t("chart.caption")}</figcaption>
       <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby="chart-caption chart-desc" className="chart-svg">
         <desc id="chart-desc">{summary}</desc>
         <line x1={pad.left} x2={width - pad.right} y1={y(0)} y2={y(0)} className="chart-axis" />
@@ -127,13 +150,13 @@ export function CountChart({ perDay }: { perDay: { day: string; count: number; c
         </text>
       </svg>
       <details>
-        <summary>The figures behind the chart</summary>
+        <summary>{t("chart.figures")}</summary>
         <table>
           <thead>
             <tr>
-              <th scope="col">Day (UTC)</th>
-              <th scope="col">Approved that day</th>
-              <th scope="col">Total</th>
+              <th scope="col">{t("chart.day")}</th>
+              <th scope="col">{t("chart.thatDay")}</th>
+              <th scope="col">{t("chart.total")}</th>
             </tr>
           </thead>
           <tbody>
@@ -152,11 +175,12 @@ export function CountChart({ perDay }: { perDay: { day: string; count: number; c
 }
 
 export function Badges({ badges, label }: { badges: BadgeId[]; label: string | null }) {
+  const { t } = useTranslation();
   return (
     <ul className="badges">
       {badges.map((id) => (
-        <li key={id} className={`badge badge-${id}`} title={BADGES[id].explanation}>
-          {id === "via_label" && label ? `Via ${label}` : BADGES[id].label}
+        <li key={id} className={`badge badge-${id}`} title={t(`badges.${id}.explanation`)}>
+          {id === "via_label" && label ? t("badges.via", { label }) : t(`badges.${id}.label`)}
         </li>
       ))}
     </ul>
@@ -165,14 +189,15 @@ export function Badges({ badges, label }: { badges: BadgeId[]; label: string | n
 
 /** What each badge means, in words. */
 export function BadgeGlossary() {
+  const { t } = useTranslation();
   return (
     <dl className="badge-glossary">
       {BADGE_IDS.map((id) => (
         <div key={id}>
           <dt>
-            <span className={`badge badge-${id}`}>{BADGES[id].label}</span>
+            <span className={`badge badge-${id}`}>{t(`badges.${id}.label`)}</span>
           </dt>
-          <dd>{BADGES[id].explanation}</dd>
+          <dd>{t(`badges.${id}.explanation`)}</dd>
         </div>
       ))}
     </dl>

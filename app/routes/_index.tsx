@@ -2,9 +2,14 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { ReactNode } from "react";
+import { FormErrors } from "~/components/fields";
 import { SignForm } from "~/components/SignForm";
-import { Totals } from "~/components/public";
+import { Totals, useFormat } from "~/components/public";
 import { loadLetterPage } from "~/domain/letter/page.server";
+import { languageName } from "~/i18n";
+import { fixedT, tFor } from "~/i18n.server";
 import { PUBLIC_CACHE } from "~/utils/cache";
 import { formatNumber } from "~/utils/format";
 import { PRIVATE_META, seenBeforeLaunch, socialMeta } from "~/utils/social-meta";
@@ -14,18 +19,31 @@ import { submitSignature } from "~/domain/signatures/sign.server";
 import { readForm } from "~/utils/request.server";
 import { SigningClosedError } from "~/domain/campaign/campaign.server";
 
+/** The letter in the visitor's language when it is translated into it, else in the original. */
+function letterFor(context: LoaderFunctionArgs["context"]) {
+  return context.letters[context.language] ?? context.letter;
+}
+
 export async function loader({ context }: LoaderFunctionArgs) {
   const access = await context.access();
   // Before launch, without an invitation or a preview link: a holding page, and nothing of the letter (decision 017).
   if (!access.letter) return { holding: true as const };
+  const letter = letterFor(context);
+  // An invited signer before launch sees the letter and the form, not the list or its counts.
+  const totals = access.list ? await loadTotals(context.db, letter.letterId) : null;
+  const t = tFor(context, "letter");
   return {
     holding: false as const,
-    ...loadLetterPage(context.letter),
-    // An invited signer before launch sees the letter and the form, not the list or its counts.
-    totals: access.list ? await loadTotals(context.db, context.letter.letterId) : null,
+    ...loadLetterPage(letter),
+    totals,
     canSign: access.sign,
     closed: access.state === "closed",
     url: context.env.APP_URL,
+    // The same letter in its other languages (decision 019): one list of names, one count.
+    translations: Object.values(context.letters)
+      .filter((v) => v.language !== letter.language)
+      .map((v) => ({ language: v.language, title: v.title, label: fixedT(v.language, "letter")("readIn", { language: languageName(v.language, false) }) })),
+    cardAlt: totals ? t("cardAlt", { title: letter.title, count: totals.total, n: formatNumber(totals.total, context.language) }) : "",
   };
 }
 
@@ -36,14 +54,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const access = await context.access();
   try {
     if (!access.sign) throw new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only");
-    await submitSignature(context.db, context.letter, submission.value, form.get("version") ?? undefined, {
+    // The signature records the version the page showed (the hidden `version`) and its language.
+    await submitSignature(context.db, letterFor(context), submission.value, form.get("version") ?? undefined, {
       ip: context.clientIp,
       ipHashSecret: context.env.IP_HASH_SECRET,
       invitationId: access.invitationId,
     });
   } catch (error) {
     // Closed, or not yet open to this visitor (also when it closed or the invitation was revoked as the form was sent).
-    if (error instanceof SigningClosedError) return data(submission.reply({ formErrors: [error.message] }), { status: 403 });
+    // The message is a key of errors.json, said in the page's language.
+    if (error instanceof SigningClosedError) return data(submission.reply({ formErrors: [`signing.${error.code}`] }), { status: 403 });
     throw error;
   }
   // The same page whatever happened: it never says whether this address had signed before.
@@ -58,6 +78,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (data.holding || seenBeforeLaunch(matches)) return [{ title: "Countersign" }, ...PRIVATE_META];
   if (!data.totals) return [{ title: `${data.title} · Countersign` }, ...PRIVATE_META];
   const title = `${data.title} · Countersign`;
+  const here = data.language === "en" ? "/" : `/?lng=${data.language}`;
   return [
     { title },
     { name: "description", content: data.description },
@@ -66,35 +87,51 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
       title: data.title,
       description: data.description,
       site: data.url,
-      path: "/",
+      path: here,
       card: "letter",
-      alt: `${data.title}: ${formatNumber(data.totals.total)} signatures approved so far`,
+      alt: data.cardAlt,
     }),
-    { tagName: "link", rel: "canonical", href: `${data.url}/` },
+    { tagName: "link", rel: "canonical", href: `${data.url}${here}` },
+    ...data.translations.map((v) => ({ tagName: "link", rel: "alternate", hrefLang: v.language, href: `${data.url}/?lng=${v.language}` })),
   ];
 };
-
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 export default function LetterRoute() {
   const page = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
-  if (page.holding) return <HoldingPage />;
+  const { t } = useTranslation("letter");
+  const { day } = useFormat();
+  // A signature refused by the launch state (a post made without the form) says why, wherever it lands.
+  const refused = <FormErrors errors={lastResult?.error?.[""] ?? undefined} />;
+  if (page.holding) return <HoldingPage refused={refused} />;
   return (
-    <article className="letter">
+    <article className="letter" lang={page.language}>
       <h1>{page.title}</h1>
       <ul className="letter-meta">
         <li>
-          Open letter · opened <time dateTime={page.openedAt}>{dateFormat.format(new Date(page.openedAt))}</time>
+          {t("meta")} <time dateTime={page.openedAt}>{day(page.openedAt)}</time>
         </li>
       </ul>
+      {page.translations.length > 0 ? (
+        <p className="translations">
+          {page.translations.map((v, i) => (
+            <span key={v.language}>
+              {i > 0 ? " · " : null}
+              {/* ?lng= shows that translation (and a link to share it); the switch in the header remembers a choice. */}
+              <a href={`/?lng=${v.language}`} hrefLang={v.language} lang={v.language}>
+                {v.label}
+              </a>
+            </span>
+          ))}
+        </p>
+      ) : null}
       {/* Rendered from our own Markdown by markdown-it with raw HTML disabled (letter.server.ts). */}
       <div className="letter-body" dangerouslySetInnerHTML={{ __html: page.html }} />
       {page.totals && (
         <>
           <Totals totals={page.totals} />
           <p className="count-links">
-            <Link to="/signatures">See who signed</Link> · <Link to="/press">For the press</Link>
+            <Link to="/signatures">{t("seeWhoSigned")}</Link> · <Link to="/press">{t("forThePress")}</Link>
           </p>
         </>
       )}
@@ -102,24 +139,26 @@ export default function LetterRoute() {
         <SignForm lastResult={lastResult} letterVersion={page.sha256} />
       ) : page.closed ? (
         <section className="sign" aria-labelledby="sign-heading">
-          <h2 id="sign-heading">This letter is closed</h2>
-          <p>It no longer takes signatures. The names who signed, the counts, the exports and the snapshots stay published.</p>
+          <h2 id="sign-heading">{t("closed.heading")}</h2>
+          {refused}
+          <p>{t("closed.body")}</p>
         </section>
       ) : null}
       <p className="version">
-        Text version <code>{page.sha256}</code> (SHA-256)
+        {t("version")} <code>{page.sha256}</code> (SHA-256)
       </p>
     </article>
   );
 }
 
-/** Before launch, for a visitor without a link: it says nothing about the letter (decision 017). */
-function HoldingPage() {
+function HoldingPage({ refused }: { refused: ReactNode }) {
+  const { t } = useTranslation("letter");
   return (
     <article className="letter">
-      <h1>Nothing to read here yet</h1>
-      <p>Countersign publishes open letters from the people who make the music. The letter being prepared here is not public yet.</p>
-      <p>If you were sent an invitation or a press preview link, open that link to continue.</p>
+      <h1>{t("holding.heading")}</h1>
+      {refused}
+      <p>{t("holding.body")}</p>
+      <p>{t("holding.links")}</p>
     </article>
   );
 }

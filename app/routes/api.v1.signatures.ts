@@ -4,13 +4,18 @@ import { listHref } from "~/domain/public-list/page.server";
 import { NAMES_CACHE } from "~/utils/cache";
 import { publicJson } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
+import { englishError } from "~/utils/english";
 import { requireList } from "~/utils/campaign.server";
 
 // GET /api/v1/signatures — the approved list, a page at a time (README, "Public API").
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireList(context, "resource");
   const parsed = parseListQuery(new URL(request.url).searchParams);
-  if (!parsed.ok) return publicJson({ error: "invalid_query", fields: parsed.errors }, { status: 400 });
+  // The API speaks English whatever the Accept-Language: its messages are for developers' logs as much as for people.
+  if (!parsed.ok) {
+    const fields = Object.fromEntries(Object.entries(parsed.errors).map(([field, message]) => [field, englishError(message)]));
+    return publicJson({ error: "invalid_query", fields }, { status: 400 });
+  }
   const { letterId } = context.letter;
   try {
     const page = await listPublic(context.db, letterId, parsed.query);

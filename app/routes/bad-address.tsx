@@ -1,5 +1,7 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
+import { useTranslation } from "react-i18next";
+import { pageTitle } from "~/i18n.server";
 
 /**
  * Shown (status 400) for any path whose percent-escapes do not decode: the Express host renders
@@ -8,19 +10,20 @@ import { data } from "@remix-run/node";
  */
 export const handle = { hydrate: false };
 
-export const meta: MetaFunction = () => [{ title: "This address is not valid · Countersign" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
-export function loader() {
-  return data(null, { status: 400 });
+export function loader({ context }: LoaderFunctionArgs) {
+  return data({ title: pageTitle(context, "common", "badAddress.title") }, { status: 400 });
 }
 
 export default function BadAddress() {
+  const { t } = useTranslation();
   return (
     <article className="letter">
-      <h1>This address is not valid</h1>
-      <p>Part of it is not properly encoded, so it does not name any page. If you followed a link from an email, copy the whole link into the address bar.</p>
+      <h1>{t("badAddress.title")}</h1>
+      <p>{t("badAddress.body")}</p>
       <p>
-        <a href="/">Read the letter</a>
+        <a href="/">{t("errorPage.readLetter")}</a>
       </p>
     </article>
   );

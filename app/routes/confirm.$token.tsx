@@ -5,10 +5,11 @@ import { ConfirmResult, type ConfirmPageData } from "~/components/ConfirmResult"
 import { confirmByToken, lookupConfirmToken, type ConfirmLookup } from "~/domain/signatures/confirm.server";
 import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
+import { pageTitle } from "~/i18n.server";
 
 export const headers = passThroughHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Confirm your signature · Countersign" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
 function page(result: ConfirmLookup): ConfirmPageData {
   // The signature id stays on the server.
@@ -19,7 +20,7 @@ const statusCode = { ready: 200, confirmed: 200, expired: 410, inactive: 410, in
 
 /** GET shows the details and changes nothing: mail scanners open links too. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const result = page(await lookupConfirmToken(context.db, params.token ?? ""));
+  const result = { ...page(await lookupConfirmToken(context.db, params.token ?? "")), title: pageTitle(context, "sign", "confirm.title") };
   return data(result, { status: statusCode[result.status], headers: { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER } });
 }
 

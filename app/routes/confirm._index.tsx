@@ -9,10 +9,17 @@ import { confirmWithCode } from "~/domain/signatures/confirm.server";
 import { confirmCodeSchema } from "~/domain/signatures/schema";
 import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
+import { useTranslation } from "react-i18next";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/i18n.server";
 
 export const headers = passThroughHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Confirm with a code · Countersign" }, { name: "robots", content: "noindex" }];
+export function loader({ context }: LoaderFunctionArgs) {
+  return { title: pageTitle(context, "sign", "confirm.code.title") };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
 /** The code path: first shows the signature (changing nothing), then confirms on the second POST. */
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -29,16 +36,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   );
   if (outcome.status === "wrong_code") {
     // Same words whether or not the address signed.
-    return data({ form: submission.reply({ fieldErrors: { code: ["This code does not match that email address"] } }) }, { status: 400 });
+    return data({ form: submission.reply({ fieldErrors: { code: ["code.wrong"] } }) }, { status: 400 });
   }
   if (outcome.status === "too_many_tries") {
-    return data({ form: submission.reply({ formErrors: ["Too many tries. Wait an hour, or use the link in the email."] }) }, { status: 429 });
+    return data({ form: submission.reply({ formErrors: ["code.tooManyTries"] }) }, { status: 429 });
   }
   const result: ConfirmPageData = outcome.status === "ready" ? { status: "ready", view: outcome.view } : outcome;
   return data({ result, email: submission.value.email, code: submission.value.code }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export default function ConfirmWithCode() {
+  const { t } = useTranslation("sign");
   const posted = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "confirm-code",
@@ -63,15 +71,15 @@ export default function ConfirmWithCode() {
   }
   return (
     <section className="page">
-      <h1>Confirm with a code</h1>
-      <p>Enter the address you signed with and the 8-character code from the confirmation email.</p>
+      <h1>{t("confirm.code.heading")}</h1>
+      <p>{t("confirm.code.body")}</p>
       <Form method="post" {...getFormProps(form)} noValidate className="form">
         <FormErrors errors={form.errors} />
-        <TextField meta={fields.email} type="email" label="Email" autoComplete="email" />
-        <TextField meta={fields.code} label="Code" hint="8 letters and digits, for example K7M2Q9XD." autoComplete="one-time-code" />
+        <TextField meta={fields.email} type="email" label={t("confirm.code.email")} autoComplete="email" />
+        <TextField meta={fields.code} label={t("confirm.code.code")} hint={t("confirm.code.codeHint")} autoComplete="one-time-code" />
         <input type="hidden" name="intent" value="find" />
         <button type="submit" className="button">
-          Continue
+          {t("confirm.code.submit")}
         </button>
       </Form>
     </section>

@@ -14,6 +14,7 @@ import { COUNTRIES } from "~/domain/signatures/countries";
 import { ROLES, ROLE_LABELS } from "~/domain/signatures/states";
 import { MAX_ROSTER_BODY_BYTES, readFormWithFiles } from "~/utils/request.server";
 import { requireRep } from "~/utils/session.server";
+import { englishError } from "~/utils/english";
 
 export const meta: MetaFunction = () => [{ title: "Your label · Countersign" }, { name: "robots", content: "noindex" }];
 
@@ -32,7 +33,8 @@ type Answer =
 
 function fieldErrorsOf(error: Record<string, string[] | null> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, messages] of Object.entries(error ?? {})) if (messages?.[0]) out[key || "form"] = messages[0];
+  // The dashboard is English (app/i18n.ts, englishOnly): the schemas' keys in English words.
+  for (const [key, messages] of Object.entries(error ?? {})) if (messages?.[0]) out[key || "form"] = englishError(messages[0]);
   return out;
 }
 

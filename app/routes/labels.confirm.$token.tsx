@@ -7,8 +7,9 @@ import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 import { startSession } from "~/utils/session.server";
 
+import { pageTitle } from "~/i18n.server";
 export const headers = passThroughHeaders;
-export const meta: MetaFunction = () => [{ title: "Confirm your label address · Countersign" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
 const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
 const statusCode = { ready: 200, joined: 200, taken: 409, removed: 403, expired: 410, invalid: 404 } as const;
@@ -16,7 +17,7 @@ const statusCode = { ready: 200, joined: 200, taken: 409, removed: 403, expired:
 /** GET shows the request and changes nothing: mail scanners open links. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const result = joinPage(await lookupJoin(context.db, params.token ?? ""));
-  return data(result, { status: statusCode[result.status], headers: noStore });
+  return data({ ...result, title: pageTitle(context, "labels", "confirm.title") }, { status: statusCode[result.status], headers: noStore });
 }
 
 /** POST confirms once: the rep is signed in and taken to the label's page. A repeat shows "joined". */

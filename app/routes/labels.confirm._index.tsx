@@ -11,8 +11,15 @@ import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 import { startSession } from "~/utils/session.server";
 
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useTranslation } from "react-i18next";
+import { pageTitle } from "~/i18n.server";
 export const headers = passThroughHeaders;
-export const meta: MetaFunction = () => [{ title: "Confirm with a code · Countersign labels" }, { name: "robots", content: "noindex" }];
+export function loader({ context }: LoaderFunctionArgs) {
+  return { title: pageTitle(context, "labels", "code.title") };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
 /** The code path: first shows the request (changing nothing), then confirms on the second POST. */
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,10 +29,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const confirm = submission.value.intent === "confirm";
   const outcome = await confirmJoinWithCode(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET }, confirm);
   if (outcome.status === "wrong_code") {
-    return data({ form: submission.reply({ fieldErrors: { code: ["This code does not match that email address"] } }) }, { status: 400 });
+    return data({ form: submission.reply({ fieldErrors: { code: ["code.wrong"] } }) }, { status: 400 });
   }
   if (outcome.status === "too_many_tries") {
-    return data({ form: submission.reply({ formErrors: ["Too many tries. Wait an hour, or use the link in the email."] }) }, { status: 429 });
+    return data({ form: submission.reply({ formErrors: ["code.tooManyTries"] }) }, { status: 429 });
   }
   if (confirm && outcome.status === "joined") {
     return redirect("/label", { headers: { "Set-Cookie": await startSession(context, outcome.userId), "Cache-Control": "no-store" } });
@@ -34,6 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ConfirmJoinWithCode() {
+  const { t } = useTranslation("labels");
   const posted = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "join-code",
@@ -58,15 +66,15 @@ export default function ConfirmJoinWithCode() {
   }
   return (
     <section className="page">
-      <h1>Confirm your label address with a code</h1>
-      <p>Enter the work address you joined with and the 8-character code from the email.</p>
+      <h1>{t("code.heading")}</h1>
+      <p>{t("code.body")}</p>
       <Form method="post" {...getFormProps(form)} noValidate className="form">
         <FormErrors errors={form.errors} />
-        <TextField meta={fields.email} type="email" label="Work email" autoComplete="email" />
-        <TextField meta={fields.code} label="Code" hint="8 letters and digits, for example K7M2Q9XD." autoComplete="one-time-code" />
+        <TextField meta={fields.email} type="email" label={t("code.email")} autoComplete="email" />
+        <TextField meta={fields.code} label={t("code.code")} hint={t("code.codeHint")} autoComplete="one-time-code" />
         <input type="hidden" name="intent" value="find" />
         <button type="submit" className="button">
-          Continue
+          {t("code.submit")}
         </button>
       </Form>
     </section>

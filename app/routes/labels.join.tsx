@@ -9,19 +9,25 @@ import { joinSchema, requestJoin } from "~/domain/labels/join.server";
 import { joinFieldsSchema } from "~/domain/labels/schema";
 import { passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
+import { Trans, useTranslation } from "react-i18next";
+import { pageTitle } from "~/i18n.server";
 
 export const headers = passThroughHeaders;
-export const meta: MetaFunction = () => [{ title: "Join as a label · Countersign" }];
 
-/** Joining is signing for a label: open while the letter takes signatures from this visitor (decision 017). */
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }];
+
+/**
+ * Joining is signing for a label: open while the letter takes signatures from this visitor
+ * (decision 017). When it is not, the reason is a key of errors.json (`signing.<code>`).
+ */
 async function joining(context: LoaderFunctionArgs["context"]) {
   const access = await context.access();
   if (access.sign) return { open: true as const };
-  return { open: false as const, message: new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only").message };
+  return { open: false as const, message: `signing.${new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only").code}` };
 }
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return joining(context);
+  return { ...(await joining(context)), title: pageTitle(context, "labels", "join.title") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -30,12 +36,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return data({ form: submission.reply(), sent: false, domain: null }, { status: 400 });
   const open = await joining(context);
   if (!open.open) return data({ form: submission.reply({ formErrors: [open.message] }), sent: false, domain: null }, { status: 403 });
-  await requestJoin(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET });
+  await requestJoin(context.db, submission.value, { ip: context.clientIp, ipHashSecret: context.env.IP_HASH_SECRET, language: context.language });
   // The same answer whether or not the address or the label is known.
   return data({ form: submission.reply({ resetForm: true }), sent: true, domain: submission.value.domain }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export default function JoinAsLabel() {
+  const { t } = useTranslation("labels");
   const joinable = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   const [form, fields] = useForm({
@@ -47,14 +54,12 @@ export default function JoinAsLabel() {
   if (posted?.sent) {
     return (
       <section className="page">
-        <h1>Check your inbox</h1>
+        <h1>{t("join.sent.heading")}</h1>
         <p>
-          If the address can represent a label at <strong>{posted.domain}</strong>, an email is on its way to it with a link to confirm. Opening it and pressing
-          confirm proves that you control an address at the label’s domain; you can then sign for the label and list the artists on your roster who asked to be
-          included.
+          <Trans t={t} i18nKey="join.sent.body" values={{ domain: posted.domain }} components={{ strong: <strong /> }} />
         </p>
         <p>
-          The link works for 7 days. The email also holds an 8-character code for the <Link to="/labels/confirm">confirmation page</Link>.
+          <Trans t={t} i18nKey="join.sent.code" components={{ to: <Link to="/labels/confirm" /> }} />
         </p>
       </section>
     );
@@ -62,33 +67,24 @@ export default function JoinAsLabel() {
   if (!joinable.open) {
     return (
       <section className="page">
-        <h1>Join as a label</h1>
-        <p>{joinable.message}</p>
+        <h1>{t("join.heading")}</h1>
+        <p>{t(joinable.message, { ns: "errors" })}</p>
       </section>
     );
   }
   return (
     <section className="page">
-      <h1>Join as a label</h1>
-      <p>
-        Labels sign as organisations, and list the artists on their roster who asked to be included. To join, use your work address at the label’s own web
-        domain: we send it a link, and confirming it shows the label as “label domain confirmed”. Free and disposable mailboxes cannot prove a label’s domain.
-      </p>
-      <p className="hint">A second person at a label that has joined joins the same label this way.</p>
+      <h1>{t("join.heading")}</h1>
+      <p>{t("join.intro")}</p>
+      <p className="hint">{t("join.second")}</p>
       <Form method="post" {...getFormProps(form)} noValidate className="form">
         <FormErrors errors={form.errors} />
-        <TextField meta={fields.labelName} label="Label name" autoComplete="organization" />
-        <TextField meta={fields.website} type="url" label="Label website" hint="For example https://yourlabel.com" autoComplete="url" />
-        <TextField meta={fields.repName} label="Your name" autoComplete="name" />
-        <TextField
-          meta={fields.email}
-          type="email"
-          label="Your work email"
-          hint="An address at the website’s domain, or a subdomain of it."
-          autoComplete="email"
-        />
+        <TextField meta={fields.labelName} label={t("join.labelName")} autoComplete="organization" />
+        <TextField meta={fields.website} type="url" label={t("join.website")} hint={t("join.websiteHint")} autoComplete="url" />
+        <TextField meta={fields.repName} label={t("join.repName")} autoComplete="name" />
+        <TextField meta={fields.email} type="email" label={t("join.email")} hint={t("join.emailHint")} autoComplete="email" />
         <button type="submit" className="button">
-          Send the confirmation email
+          {t("join.submit")}
         </button>
       </Form>
     </section>

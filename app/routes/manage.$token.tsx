@@ -7,20 +7,24 @@ import { FormErrors } from "~/components/fields";
 import { ListingFields, PublicSignatureFields } from "~/components/SignatureFields";
 import { lookupManageToken, updateSignature, withdrawSignature } from "~/domain/signatures/manage.server";
 import { manageActionSchema, manageFormSchema } from "~/domain/signatures/schema";
-import { firstError } from "~/utils/input";
+import { firstErrorKey } from "~/utils/input";
+import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
+import { pageTitle } from "~/i18n.server";
 import { SECRET_LINK_REFERRER, passThroughHeaders } from "~/utils/headers";
 import { readForm } from "~/utils/request.server";
 
 export const headers = passThroughHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Manage your signature · Countersign" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
 const noStore = { "Cache-Control": "no-store", "Referrer-Policy": SECRET_LINK_REFERRER };
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const found = await lookupManageToken(context.db, params.token ?? "");
-  if (found.status !== "ok") return data({ status: found.status } as const, { status: found.status === "invalid" ? 404 : 410, headers: noStore });
-  return data({ status: "ok", view: found.view } as const, { headers: noStore });
+  const title = pageTitle(context, "sign", "manage.title");
+  if (found.status !== "ok") return data({ status: found.status, title } as const, { status: found.status === "invalid" ? 404 : 410, headers: noStore });
+  return data({ status: "ok", view: found.view, title } as const, { headers: noStore });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -32,14 +36,14 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(form, { schema: manageActionSchema });
   if (submission.payload.intent === "withdraw") {
     if (submission.status !== "success" || submission.value.intent !== "withdraw") {
-      return data({ withdrawError: firstError(submission) } as const, { status: 400 });
+      return data({ withdrawError: firstErrorKey(submission) } as const, { status: 400 });
     }
     const outcome = await withdrawSignature(context.db, token);
     return data({ done: outcome.status } as const, { status: outcome.status === "invalid" ? 404 : 200, headers: noStore });
   }
   // No intent, or another one (a hand-made post): say so, as no field of the form can show it.
   if (submission.payload.intent !== "update") {
-    return data({ form: submission.reply({ formErrors: ["Use the “Save changes” or “Withdraw” button on this page."] }) } as const, { status: 400 });
+    return data({ form: submission.reply({ formErrors: ["manage.useButtons"] }) } as const, { status: 400 });
   }
   if (submission.status !== "success" || submission.value.intent !== "update") return data({ form: submission.reply() } as const, { status: 400 });
   const outcome = await updateSignature(context.db, token, submission.value);
@@ -48,6 +52,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 export default function ManageSignature() {
+  const { t } = useTranslation("sign");
   const loaded = useLoaderData<typeof loader>();
   const posted = useActionData<typeof action>();
   const done = posted && "done" in posted ? posted.done : loaded.status !== "ok" ? loaded.status : undefined;
@@ -70,10 +75,10 @@ export default function ManageSignature() {
   if (done === "withdrawn") {
     return (
       <section className="page">
-        <h1>Your signature is withdrawn</h1>
-        <p>Your name is no longer on the letter, and we have deleted your email address and private details.</p>
+        <h1>{t("manage.withdrawn.heading")}</h1>
+        <p>{t("manage.withdrawn.body")}</p>
         <p>
-          <Link to="/">Back to the letter</Link>
+          <Link to="/">{t("backToLetter", { ns: "common" })}</Link>
         </p>
       </section>
     );
@@ -81,20 +86,20 @@ export default function ManageSignature() {
   if (done === "invalid" || !view) {
     return (
       <section className="page">
-        <h1>This link is not valid</h1>
-        <p>Check that you opened the whole link from the email.</p>
+        <h1>{t("manage.invalid.heading")}</h1>
+        <p>{t("manage.invalid.body")}</p>
       </section>
     );
   }
   return (
     <section className="page">
-      <h1>Manage your signature</h1>
+      <h1>{t("manage.heading")}</h1>
       <p className="hint">
-        On “{view.letterTitle}”. {stateText(view.state, view.named)}
+        {t("manage.on", { title: view.letterTitle })} {stateText(view.state, view.named, t)}
       </p>
       {posted && "backToModeration" in posted ? (
         <p className="notice" role="status">
-          {posted.backToModeration ? "Saved. Your changes go back to a moderator before your name appears again." : "Saved."}
+          {posted.backToModeration ? t("manage.savedBack") : t("manage.saved")}
         </p>
       ) : null}
       <Form method="post" {...getFormProps(form)} noValidate className="form">
@@ -103,36 +108,36 @@ export default function ManageSignature() {
         <ListingFields fields={fields} />
         <input type="hidden" name="intent" value="update" />
         <button type="submit" className="button">
-          Save changes
+          {t("manage.save")}
         </button>
       </Form>
-      <h2>Withdraw</h2>
+      <h2>{t("manage.withdrawHeading")}</h2>
       <Form method="post" className="form">
-        <p>Withdrawing removes your name from the letter at once and deletes your email address and private details.</p>
+        <p>{t("manage.withdrawBody")}</p>
         <div className="field field-checkbox">
           <input type="checkbox" id="confirm-withdraw" name="confirmWithdraw" aria-describedby="withdraw-error" />
-          <label htmlFor="confirm-withdraw">I want to withdraw my signature.</label>
+          <label htmlFor="confirm-withdraw">{t("manage.withdrawConfirm")}</label>
           <div className="field-errors" id="withdraw-error" aria-live="polite">
-            {posted && "withdrawError" in posted ? <p>{posted.withdrawError}</p> : null}
+            {posted && "withdrawError" in posted ? <p>{t(posted.withdrawError, { ns: "errors" })}</p> : null}
           </div>
         </div>
         <input type="hidden" name="intent" value="withdraw" />
         <button type="submit" className="button button-danger">
-          Withdraw my signature
+          {t("manage.withdrawButton")}
         </button>
       </Form>
     </section>
   );
 }
 
-function stateText(state: string, named: boolean): string {
+function stateText(state: string, named: boolean, t: TFunction): string {
   switch (state) {
     case "approved":
-      return named ? "Your name is on the public list." : "Your signature is counted; your name is not shown anywhere public.";
+      return t(named ? "manage.state.approvedNamed" : "manage.state.approvedUnnamed");
     case "pending":
-      return named ? "A moderator will check your name before it appears." : "A moderator will check your signature before it is counted.";
+      return t(named ? "manage.state.pendingNamed" : "manage.state.pendingUnnamed");
     case "rejected":
-      return "Moderators did not add this name to the list.";
+      return t("manage.state.rejected");
     default:
       return "";
   }

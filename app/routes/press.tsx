@@ -1,56 +1,70 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { BadgeGlossary, CountChart, Totals, formatDay } from "~/components/public";
+import { Trans, useTranslation } from "react-i18next";
+import { useCountryName } from "~/components/i18n";
+import { BadgeGlossary, CountChart, Totals, useFormat } from "~/components/public";
 import { PUBLIC_CACHE } from "~/utils/cache";
 import { loadPressPage } from "~/domain/public-list/page.server";
 import { listDeliveries } from "~/domain/delivery/deliveries.server";
-import { countryName } from "~/domain/signatures/countries";
-import { formatNumber } from "~/utils/format";
+import { languageName } from "~/i18n";
+import { tFor } from "~/i18n.server";
 import { requireList } from "~/utils/campaign.server";
 import { PRIVATE_META, seenBeforeLaunch } from "~/utils/social-meta";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   await requireList(context, "page");
+  const t = tFor(context, "press");
   const [page, deliveries] = await Promise.all([loadPressPage(context.db, context.letter), listDeliveries(context.db, context.letter.letterId)]);
-  return { ...page, deliveries, contact: context.env.PRESS_CONTACT, url: context.env.APP_URL };
+  return {
+    ...page,
+    deliveries,
+    contact: context.env.PRESS_CONTACT,
+    url: context.env.APP_URL,
+    title: `${t("meta.title")} · Countersign`,
+    description: t("meta.description"),
+  };
 }
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   seenBeforeLaunch(matches)
-    ? [{ title: "For the press · Countersign" }, ...PRIVATE_META]
+    ? [{ title: data?.title ?? "Countersign" }, ...PRIVATE_META]
     : [
-        { title: "For the press · Countersign" },
-        { name: "description", content: "How every name on the letter is checked, the figures, downloads and hash-chained snapshots anyone can verify." },
+        { title: data?.title ?? "Countersign" },
+        { name: "description", content: data?.description ?? "" },
         { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
       ];
 
 export default function PressRoute() {
   const { totals, versions, snapshots, deliveries, contact, url } = useLoaderData<typeof loader>();
+  const { t } = useTranslation("press");
+  const { number, day } = useFormat();
+  const countryName = useCountryName();
+  const code = <code />;
   return (
     <article className="press">
-      <h1>For the press</h1>
-      <p className="lede">How the names on this letter are checked, how many there are, and how to take the data away and prove later what the list said.</p>
+      <h1>{t("heading")}</h1>
+      <p className="lede">{t("lede")}</p>
 
-      <h2>The numbers</h2>
+      <h2>{t("numbers")}</h2>
       <Totals totals={totals} headingLevel={3} />
       <CountChart perDay={totals.perDay} />
       {totals.byCountry.length > 0 ? (
         <details>
-          <summary>By country</summary>
+          <summary>{t("byCountry")}</summary>
           <table>
             <thead>
               <tr>
-                <th scope="col">Country</th>
-                <th scope="col">Signatures</th>
+                <th scope="col">{t("country")}</th>
+                <th scope="col">{t("signatures")}</th>
               </tr>
             </thead>
             <tbody>
               {totals.byCountry.map((c) => (
                 <tr key={c.country}>
                   <td>{countryName(c.country)}</td>
-                  <td>{formatNumber(c.count)}</td>
+                  <td>{number(c.count)}</td>
                 </tr>
               ))}
             </tbody>
@@ -58,99 +72,64 @@ export default function PressRoute() {
         </details>
       ) : null}
 
-      <h2 id="badges">What the marks beside each name mean</h2>
+      <h2 id="badges">{t("badgesHeading")}</h2>
       <BadgeGlossary />
 
-      <h2>How moderation works</h2>
+      <h2>{t("moderation.heading")}</h2>
       <ol>
-        <li>An artist signs with their email address; nothing is shown yet.</li>
-        <li>They confirm by opening the link we email them. Unconfirmed names are never shown or counted.</li>
-        <li>
-          A moderator reviews every confirmed name before it appears. Well-known names need an identity check outside the site (a reply from a known account or
-          representative) before they can be approved.
-        </li>
-        <li>
-          A label joins through a representative who confirms a work address at the label's own web domain (free and disposable mailboxes are refused); it may
-          also publish a DNS record. The label's signature and every artist it lists go through the same moderation. A listed artist whose address the label
-          gave is emailed and can confirm the entry or withdraw it (the label is told); an entry the artist has not confirmed says so. An artist who also signed
-          themselves is shown once, as their own signature, with the label noted.
-        </li>
-        <li>
-          A signer may ask to be counted without their name being shown. Such signatures are confirmed and moderated in the same way and are in every count (by
-          kind and by country), but their names are in no page, feed, export or snapshot; the totals say how many there are.
-        </li>
-        <li>Anyone can withdraw; their name leaves the list at once and their private details are deleted.</li>
-        <li>Every decision is recorded in an audit log that cannot be edited.</li>
+        {(["sign", "confirm", "review", "labels", "unnamed", "withdraw", "audit"] as const).map((step) => (
+          <li key={step}>{t(`moderation.${step}`)}</li>
+        ))}
       </ol>
-      <p>We never publish email addresses or IP addresses, and we do not sell or share them.</p>
+      <p>{t("moderation.privacy")}</p>
 
-      <h2>Downloads and API</h2>
+      <h2>{t("downloads.heading")}</h2>
       <ul>
         <li>
-          <a href="/signatures.csv">The whole approved list as CSV</a> (UTF-8; opens safely in spreadsheets)
+          <Trans t={t} i18nKey="downloads.csv" components={{ to: <a href="/signatures.csv" /> }} />
         </li>
         <li>
-          <a href="/api/v1/signatures">JSON list</a> with filters and cursors, and <a href="/api/v1/stats">the figures as JSON</a>; open to any site (CORS)
+          <Trans t={t} i18nKey="downloads.json" components={{ list: <a href="/api/v1/signatures" />, stats: <a href="/api/v1/stats" /> }} />
         </li>
         <li>
-          <a href="/signatures.atom">Atom feed</a> of newly approved names
+          <Trans t={t} i18nKey="downloads.feed" components={{ to: <a href="/signatures.atom" /> }} />
         </li>
         <li>
-          Count badge: <code>{`<img src="${url}/badge.svg" alt="Signatures so far">`}</code>; widget:{" "}
-          <code>{`<iframe src="${url}/embed" width="320" height="160" title="Signatures so far"></iframe>`}</code>
+          {t("downloads.badge")} <code>{`<img src="${url}/badge.svg" alt="${t("downloads.badgeAlt")}">`}</code>; {t("downloads.widget")}{" "}
+          <code>{`<iframe src="${url}/embed" width="320" height="160" title="${t("downloads.badgeAlt")}"></iframe>`}</code>
         </li>
       </ul>
 
-      <h2 id="snapshots">Snapshots</h2>
-      <p>
-        Once a day, and whenever we take one on demand, we save the approved list as a numbered snapshot and publish a fingerprint of it, each linked to the one
-        before, so anyone can later prove what the list said and that no snapshot was altered or left out.
-      </p>
-      <p>
-        A name that is withdrawn, or taken off the list for any other reason, also leaves every past snapshot at once: its row keeps only its fingerprint, and
-        the random value that went into that fingerprint is deleted, so the name can neither be read nor confirmed by guessing. The fingerprints of the whole
-        snapshot, and the links between snapshots, stay exactly as they were published.
-      </p>
+      <h2 id="snapshots">{t("snapshots.heading")}</h2>
+      <p>{t("snapshots.intro")}</p>
+      <p>{t("snapshots.redaction")}</p>
       <details>
-        <summary>How to check a snapshot yourself</summary>
+        <summary>{t("snapshots.howTo")}</summary>
         <ol>
           <li>
-            Each file is a CSV (UTF-8, CRLF) with the columns <code>digest,salt</code> and then the same columns as the list download. The salt is 32 random hex
-            characters, different for every row.
+            <Trans t={t} i18nKey="snapshots.step1" components={{ code }} />
           </li>
+          <li>{t("snapshots.step2")}</li>
+          <li>{t("snapshots.step3")}</li>
+          <li>{t("snapshots.step4")}</li>
           <li>
-            A row&apos;s digest is the SHA-256 of its salt followed directly by the rest of the line after the second comma (the public columns exactly as
-            written). A removed row keeps its digest; its salt and columns are empty.
-          </li>
-          <li>
-            Rows are listed in the order of their digests, which are random, so the place of a redacted row says nothing about its name. The snapshot&apos;s
-            root is the SHA-256 of all the digests, in file order, written one after another with nothing between them.
-          </li>
-          <li>
-            Its chain hash is the SHA-256 of four lines joined by a newline: the previous snapshot&apos;s chain hash (64 zeros for the first), the
-            snapshot&apos;s identifier, its root and its number of rows. Change, drop or reorder a row, or drop a whole snapshot, and the hashes from there on
-            no longer match.
-          </li>
-          <li>
-            Or let our checker do it, with nothing but Node.js 20: <code>node scripts/verify-snapshots.mjs {url}</code> (from the source code; or{" "}
-            <code>npm run verify:snapshots -- {url}</code>). It also checks a folder holding <code>snapshots.json</code> and the CSV files you saved, and prints
-            for each snapshot OK or FAIL and how many rows were removed.
+            <Trans t={t} i18nKey="snapshots.step5" values={{ url }} components={{ code }} />
           </li>
         </ol>
-        <p>Keep the latest chain hash you have seen: a later list must contain it, or snapshots were rewritten.</p>
+        <p>{t("snapshots.keep")}</p>
       </details>
       {snapshots.length === 0 ? (
-        <p>The first snapshot is taken when the list opens.</p>
+        <p>{t("snapshots.none")}</p>
       ) : (
         <div className="table-scroll">
           <table className="snapshots">
             <thead>
               <tr>
-                <th scope="col">Snapshot</th>
-                <th scope="col">Taken (UTC)</th>
-                <th scope="col">Names</th>
-                <th scope="col">Root</th>
-                <th scope="col">Chain hash</th>
+                <th scope="col">{t("snapshots.snapshot")}</th>
+                <th scope="col">{t("snapshots.taken")}</th>
+                <th scope="col">{t("snapshots.names")}</th>
+                <th scope="col">{t("snapshots.root")}</th>
+                <th scope="col">{t("snapshots.chain")}</th>
               </tr>
             </thead>
             <tbody>
@@ -158,12 +137,12 @@ export default function PressRoute() {
                 <tr key={s.identifier}>
                   <td>
                     <a href={`/press/snapshots/${s.identifier}.csv`}>{s.identifier}</a>
-                    {s.kind === "on_demand" ? " (on demand)" : ""}
+                    {s.kind === "on_demand" ? ` ${t("snapshots.onDemand")}` : ""}
                   </td>
                   <td>{s.takenAt.replace("T", " ").replace("Z", "")}</td>
                   <td>
-                    {formatNumber(s.rowCount)}
-                    {s.redactedRows > 0 ? ` (${formatNumber(s.redactedRows)} removed since)` : ""}
+                    {number(s.rowCount)}
+                    {s.redactedRows > 0 ? ` ${t("snapshots.removed", { count: s.redactedRows, n: number(s.redactedRows) })}` : ""}
                   </td>
                   <td>
                     <code className="hash">{s.root}</code>
@@ -178,55 +157,54 @@ export default function PressRoute() {
         </div>
       )}
       <p>
-        <a href="/press/snapshots.json">All snapshots as JSON</a>
+        <a href="/press/snapshots.json">{t("snapshots.json")}</a>
       </p>
 
-      <h2>The letter&apos;s versions</h2>
-      <p>Each signature counts under the exact text its signer saw. Texts are identified by their SHA-256.</p>
+      <h2>{t("versions.heading")}</h2>
+      <p>{t("versions.intro")}</p>
       <div className="table-scroll">
         <table className="versions">
           <thead>
             <tr>
-              <th scope="col">In force</th>
-              <th scope="col">SHA-256 of the text</th>
-              <th scope="col">Signatures approved</th>
+              <th scope="col">{t("versions.language")}</th>
+              <th scope="col">{t("versions.inForce")}</th>
+              <th scope="col">{t("versions.sha")}</th>
+              <th scope="col">{t("versions.approved")}</th>
             </tr>
           </thead>
           <tbody>
             {versions.map((v) => (
               <tr key={v.sha256}>
+                <td lang={v.language}>{languageName(v.language)}</td>
                 <td>
-                  {formatDay(v.from)} – {v.until ? formatDay(v.until) : "now"}
+                  {day(v.from)} – {v.until ? day(v.until) : t("versions.now")}
                 </td>
                 <td>
                   <code className="hash">{v.sha256}</code>
                 </td>
-                <td>{formatNumber(v.signatures)}</td>
+                <td>{number(v.signatures)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
 
-      <h2 id="deliveries">Deliveries</h2>
+      <h2 id="deliveries">{t("deliveries.heading")}</h2>
       {deliveries.length === 0 ? (
-        <p>The letter has not been delivered yet.</p>
+        <p>{t("deliveries.none")}</p>
       ) : (
         <>
-          <p>
-            Each delivery handed over a PDF of the letter and every listed name, made from one snapshot above: its names are exactly that snapshot&apos;s rows
-            still on the list when it was made, and its SHA-256 identifies the file delivered.
-          </p>
+          <p>{t("deliveries.intro")}</p>
           <div className="table-scroll">
             <table className="deliveries">
               <thead>
                 <tr>
-                  <th scope="col">Delivered</th>
-                  <th scope="col">To</th>
-                  <th scope="col">How</th>
-                  <th scope="col">Names</th>
-                  <th scope="col">SHA-256 of the PDF</th>
-                  <th scope="col">Snapshot and its chain hash</th>
+                  <th scope="col">{t("deliveries.delivered")}</th>
+                  <th scope="col">{t("deliveries.to")}</th>
+                  <th scope="col">{t("deliveries.how")}</th>
+                  <th scope="col">{t("deliveries.names")}</th>
+                  <th scope="col">{t("deliveries.pdf")}</th>
+                  <th scope="col">{t("deliveries.snapshot")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -235,7 +213,7 @@ export default function PressRoute() {
                     <td>{d.deliveredOn}</td>
                     <td>{d.recipient}</td>
                     <td>{d.method}</td>
-                    <td>{formatNumber(d.names)}</td>
+                    <td>{number(d.names)}</td>
                     <td>
                       <code className="hash">{d.pdfSha256}</code>
                     </td>
@@ -250,9 +228,14 @@ export default function PressRoute() {
         </>
       )}
 
-      <h2>Contact</h2>
+      <h2>{t("contact.heading")}</h2>
       <p>
-        Journalists: <a href={`mailto:${contact}`}>{contact}</a>. Read <Link to="/">the letter</Link> or <Link to="/signatures">who signed</Link>.
+        <Trans
+          t={t}
+          i18nKey="contact.body"
+          values={{ contact }}
+          components={{ mail: <a href={`mailto:${contact}`} />, letter: <Link to="/" />, list: <Link to="/signatures" /> }}
+        />
       </p>
     </article>
   );

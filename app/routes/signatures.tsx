@@ -3,12 +3,13 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { PlainSelect } from "~/components/fields";
-import { Badges, CountChart, Totals, formatDay } from "~/components/public";
-import { KIND_LABELS, publicRole } from "~/domain/public-list/badges";
+import { useTranslation } from "react-i18next";
+import { useCountries, useCountryName, useRoleOptions } from "~/components/i18n";
+import { Badges, CountChart, Totals, useFormat } from "~/components/public";
+import { SIGNATURE_KINDS } from "~/domain/signatures/states";
 import { NAMES_CACHE } from "~/utils/cache";
 import { listHref, loadListPage } from "~/domain/public-list/page.server";
-import { COUNTRIES, countryName } from "~/domain/signatures/countries";
-import { ROLE_LABELS, ROLES } from "~/domain/signatures/states";
+import { tFor } from "~/i18n.server";
 import { formatNumber } from "~/utils/format";
 import { requireList } from "~/utils/campaign.server";
 
@@ -39,52 +40,69 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     nextHref: page.page.next ? listHref("/signatures", page.query, { after: page.page.next }) : null,
     csvHref: listHref("/signatures.csv", { ...page.query, limit: undefined }, {}),
     jsonHref: listHref("/api/v1/signatures", page.query, {}),
+    meta: metaText(tFor(context, "list"), total, context.language),
   };
   return data(body, { status: Object.keys(page.errors).length > 0 ? 400 : 200 });
 }
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": NAMES_CACHE });
 
+/** The page's title and link-preview words, in the visitor's language (meta functions have no hooks). */
+function metaText(t: (key: string, options?: Record<string, unknown>) => string, total: number, language: string) {
+  const n = formatNumber(total, language);
+  return {
+    title: `${t("meta.title")} · Countersign`,
+    description: t("meta.description", { count: total, n }),
+    shareTitle: t("meta.shareTitle"),
+    alt: t("meta.alt", { count: total, n }),
+    feed: t("meta.feed"),
+  };
+}
+
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  const title = "Who signed · Countersign";
-  if (seenBeforeLaunch(matches)) return [{ title }, ...PRIVATE_META];
-  const description = data
-    ? `${formatNumber(data.totals.total)} signatures from the music industry, each confirmed and approved by moderators.`
-    : "The names that signed, each confirmed and approved by moderators.";
-  const url = data?.url ?? "";
+  if (!data) return [{ title: "Countersign" }];
+  const { url, meta: text } = data;
+  if (seenBeforeLaunch(matches)) return [{ title: text.title }, ...PRIVATE_META];
   return [
-    { title },
-    { name: "description", content: description },
+    { title: text.title },
+    { name: "description", content: text.description },
     ...socialMeta({
       type: "website",
-      title: "Who signed the letter",
-      description,
+      title: text.shareTitle,
+      description: text.description,
       site: url,
       path: "/signatures",
       card: "signatures",
-      alt: data ? `${formatNumber(data.totals.total)} signatures: artists, labels and via labels, each checked` : "The count of signatures",
+      alt: text.alt,
     }),
     { tagName: "link", rel: "canonical", href: `${url}/signatures` },
-    { tagName: "link", rel: "alternate", type: "application/atom+xml", title: "Newly approved signatories", href: `${url}/signatures.atom` },
+    { tagName: "link", rel: "alternate", type: "application/atom+xml", title: text.feed, href: `${url}/signatures.atom` },
   ];
 };
 
 export default function SignaturesRoute() {
   const { items, query, errors, totals, labels, prevHref, nextHref, csvHref, jsonHref } = useLoaderData<typeof loader>();
   const searching = Boolean(query.q);
+  const { t } = useTranslation("list");
+  const { day } = useFormat();
+  const countryName = useCountryName();
+  const roleOptions = useRoleOptions();
+  const countries = useCountries();
+  const kind = (k: string) => t(`kinds.${k}`, { ns: "common" });
+  const publicRole = (k: string, role: string) => (k === "label" ? kind("label") : t(`roles.${role}`, { ns: "common", defaultValue: role }));
+  const error = (message: string | undefined) => (message ? t(message, { ns: "errors" }) : message);
   return (
     <article className="public-list">
-      <h1>Who signed</h1>
+      <h1>{t("heading")}</h1>
       <p className="lede">
-        Every name here was confirmed and then approved by a moderator. The marks beside each name say how it was checked:{" "}
-        <Link to="/press#badges">what each mark means</Link>.
+        {t("lede")} <Link to="/press#badges">{t("marks")}</Link>.
       </p>
       <Totals totals={totals} />
 
-      <div role="search" aria-label="Search and filter the list">
+      <div role="search" aria-label={t("searchLabel")}>
         <Form method="get" action="/signatures" className="list-filters">
           <div className="field">
-            <label htmlFor="q">Search names</label>
+            <label htmlFor="q">{t("search")}</label>
             <input
               id="q"
               name="q"
@@ -95,45 +113,59 @@ export default function SignaturesRoute() {
               aria-describedby="q-hint q-error"
             />
             <p className="field-hint" id="q-hint">
-              Accents and small typos are forgiven.
+              {t("searchHint")}
             </p>
             <div className="field-errors" id="q-error" aria-live="polite">
-              {errors.q ? <p>{errors.q}</p> : null}
+              {errors.q ? <p>{error(errors.q)}</p> : null}
             </div>
           </div>
-          <PlainSelect id="kind" label="Kind" value={query.kind} error={errors.kind} options={Object.entries(KIND_LABELS)} all="All kinds" />
-          <PlainSelect id="role" label="Role" value={query.role} error={errors.role} options={ROLES.map((r) => [r, ROLE_LABELS[r]])} all="All roles" />
-          <PlainSelect id="country" label="Country" value={query.country} error={errors.country} options={COUNTRIES} all="All countries" />
+          <PlainSelect
+            id="kind"
+            label={t("kind")}
+            value={query.kind}
+            error={error(errors.kind)}
+            options={Object.values(SIGNATURE_KINDS).map((k) => [k, kind(k)] as const)}
+            all={t("allKinds")}
+          />
+          <PlainSelect id="role" label={t("role")} value={query.role} error={error(errors.role)} options={roleOptions} all={t("allRoles")} />
+          <PlainSelect id="country" label={t("country")} value={query.country} error={error(errors.country)} options={countries} all={t("allCountries")} />
           {labels.length > 0 || errors.label ? (
-            <PlainSelect id="label" label="Label" value={query.label} error={errors.label} options={labels.map((l) => [l.id, l.name])} all="All labels" />
+            <PlainSelect
+              id="label"
+              label={t("label")}
+              value={query.label}
+              error={error(errors.label)}
+              options={labels.map((l) => [l.id, l.name])}
+              all={t("allLabels")}
+            />
           ) : null}
           <PlainSelect
             id="sort"
-            label="Order"
+            label={t("order")}
             value={query.sort}
-            error={errors.sort}
-            options={[...(searching ? [["relevance", "Best match"] as const] : []), ["new", "Newest first"], ["az", "A to Z"]]}
+            error={error(errors.sort)}
+            options={[...(searching ? [["relevance", t("sort.relevance")] as const] : []), ["new", t("sort.new")], ["az", t("sort.az")]]}
           />
           <button type="submit" className="button">
-            Show
+            {t("show")}
           </button>
           {Object.keys(errors).length > 0 || searching || query.kind || query.role || query.country || query.label ? (
             <Link to="/signatures" className="clear">
-              Clear all
+              {t("clear")}
             </Link>
           ) : null}
         </Form>
       </div>
 
       <div className="field-errors" aria-live="polite">
-        {errors.page ? <p>{errors.page}</p> : null}
+        {errors.page ? <p>{error(errors.page)}</p> : null}
         {/* The page size has no box of its own (it comes from a link): its message goes here. */}
-        {errors.limit ? <p>{errors.limit}</p> : null}
+        {errors.limit ? <p>{error(errors.limit)}</p> : null}
       </div>
 
-      <h2 className="visually-hidden">Names</h2>
+      <h2 className="visually-hidden">{t("names")}</h2>
       {items.length === 0 ? (
-        <p className="empty">{searching ? "No approved name matches that search." : "No names match these filters yet."}</p>
+        <p className="empty">{searching ? t("noMatch") : t("noneYet")}</p>
       ) : (
         <ol className="signature-list" data-testid="signature-list">
           {items.map((item) => (
@@ -141,22 +173,23 @@ export default function SignaturesRoute() {
               <span className="name">{item.name}</span>
               <span className="details">
                 {publicRole(item.kind, item.role)} · {countryName(item.country)}
-                {item.label && item.kind === "roster" ? ` · via ${item.label}` : ""} · signed <time dateTime={item.signedOn}>{formatDay(item.signedOn)}</time>
+                {item.label && item.kind === "roster" ? ` · ${t("via", { label: item.label })}` : ""} · {t("signed")}{" "}
+                <time dateTime={item.signedOn}>{day(item.signedOn)}</time>
               </span>
               <Badges badges={item.badges} label={item.label} />
             </li>
           ))}
         </ol>
       )}
-      <nav className="pager" aria-label="Pages">
+      <nav className="pager" aria-label={t("pages")}>
         {prevHref ? (
           <Link to={prevHref} rel="prev">
-            ← Previous
+            {t("previous")}
           </Link>
         ) : null}
         {nextHref ? (
           <Link to={nextHref} rel="next">
-            Next →
+            {t("next")}
           </Link>
         ) : null}
       </nav>
@@ -164,19 +197,19 @@ export default function SignaturesRoute() {
       <CountChart perDay={totals.perDay} />
 
       <section aria-labelledby="downloads-heading">
-        <h2 id="downloads-heading">Take the data</h2>
+        <h2 id="downloads-heading">{t("downloads.heading")}</h2>
         <ul>
           <li>
-            <a href={csvHref}>This list as CSV</a> (all pages, same filters)
+            <a href={csvHref}>{t("downloads.csv")}</a> {t("downloads.csvNote")}
           </li>
           <li>
-            <a href={jsonHref}>This list as JSON</a> and <a href="/api/v1/stats">the figures as JSON</a>
+            <a href={jsonHref}>{t("downloads.json")}</a> {t("downloads.and")} <a href="/api/v1/stats">{t("downloads.stats")}</a>
           </li>
           <li>
-            <a href="/signatures.atom">Newly approved names (Atom feed)</a>
+            <a href="/signatures.atom">{t("downloads.feed")}</a>
           </li>
           <li>
-            <Link to="/press">Press page</Link>: daily snapshots with their hashes, how moderation works, contact
+            <Link to="/press">{t("downloads.press")}</Link>: {t("downloads.pressNote")}
           </li>
         </ul>
       </section>

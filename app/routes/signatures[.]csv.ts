@@ -5,6 +5,7 @@ import { eachPublic } from "~/domain/public-list/list.server";
 import { csvEtag } from "~/domain/public-list/page.server";
 import { publicResource } from "~/utils/public-http.server";
 import { parseListQuery } from "~/domain/public-list/schema";
+import { englishError } from "~/utils/english";
 import { etagMatches } from "~/utils/etag";
 import { requireList } from "~/utils/campaign.server";
 
@@ -16,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireList(context, "resource");
   const parsed = parseListQuery(new URL(request.url).searchParams);
   if (!parsed.ok) {
-    const lines = Object.entries(parsed.errors).map(([field, message]) => `${field}: ${message}`);
+    const lines = Object.entries(parsed.errors).map(([field, message]) => `${field}: ${englishError(message)}`);
     return new Response(`${lines.join("\n")}\n`, {
       status: 400,
       headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "public, max-age=60" },

@@ -1,23 +1,27 @@
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+import { Trans, useTranslation } from "react-i18next";
+import { pageTitle } from "~/i18n.server";
 
-export const meta: MetaFunction = () => [{ title: "Check your inbox · Countersign" }, { name: "robots", content: "noindex" }];
+export function loader({ context }: LoaderFunctionArgs) {
+  return { title: pageTitle(context, "sign", "signed.title") };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title ?? "Countersign" }, { name: "robots", content: "noindex" }];
 
 /** Shown after every submission of the form, whatever happened behind it. */
 export default function Signed() {
+  const { t } = useTranslation("sign");
   return (
     <section className="page">
-      <h1>Check your inbox</h1>
+      <h1>{t("signed.heading")}</h1>
+      <p>{t("signed.body")}</p>
       <p>
-        If the address you gave can sign, an email is on its way to it with a link to confirm your signature. Your name is not counted until you confirm it.
+        <Trans t={t} i18nKey="signed.code" components={{ to: <Link to="/confirm" /> }} />
       </p>
+      <p className="hint">{t("signed.spam")}</p>
       <p>
-        The link works for 7 days. The email also holds an 8-character code: if you prefer not to click links, enter it on the{" "}
-        <Link to="/confirm">confirmation page</Link>.
-      </p>
-      <p className="hint">No email after a few minutes? Look in your spam folder, or sign again: we will send the link once more.</p>
-      <p>
-        <Link to="/">Back to the letter</Link>
+        <Link to="/">{t("backToLetter", { ns: "common" })}</Link>
       </p>
     </section>
   );

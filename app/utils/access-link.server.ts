@@ -2,6 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { ACCESS_COOKIE, findLink, openLink } from "~/domain/campaign/campaign.server";
 import type { LinkPurpose } from "~/domain/campaign/states";
+import { tFor } from "~/i18n.server";
 
 /**
  * An invitation or preview link (decision 017). Opening it (GET) only shows a page with a button:
@@ -14,8 +15,8 @@ import type { LinkPurpose } from "~/domain/campaign/states";
 const TARGET: Record<LinkPurpose, string> = { invitation: "/", preview: "/signatures" };
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
-function gone(): never {
-  throw new Response("This link is not valid any more: it was revoked or has expired. Ask whoever sent it for a new one.", {
+function gone(context: AppLoadContext): never {
+  throw new Response(tFor(context, "common")("accessLink.invalid"), {
     status: 404,
     headers: { "Content-Type": "text/plain; charset=utf-8", ...NO_STORE },
   });
@@ -24,7 +25,7 @@ function gone(): never {
 export async function showAccessLink(context: AppLoadContext, token: string | undefined, purpose: LinkPurpose) {
   const access = await context.access();
   if (access.state === "public" || access.state === "closed") throw redirect(TARGET[purpose], { status: 303, headers: NO_STORE });
-  if (!(await findLink(context.db, context.letter.letterId, token, purpose))) gone();
+  if (!(await findLink(context.db, context.letter.letterId, token, purpose))) gone(context);
   return { purpose };
 }
 
@@ -32,7 +33,7 @@ export async function followAccessLink(context: AppLoadContext, token: string | 
   const access = await context.access();
   if (access.state === "public" || access.state === "closed") return redirect(TARGET[purpose], { status: 303, headers: NO_STORE });
   const link = token ? await openLink(context.db, context.letter.letterId, token, purpose) : null;
-  if (!link) gone();
+  if (!link) gone(context);
   const secure = context.env.APP_URL.startsWith("https://");
   const maxAge = Math.max(1, Math.floor((link.expiresAt.getTime() - Date.now()) / 1000));
   const cookie = [`${ACCESS_COOKIE}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAge}`, ...(secure ? ["Secure"] : [])].join("; ");

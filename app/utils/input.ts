@@ -1,5 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
+import { englishError } from "./english";
 
 /**
  * The input boundary (docs/decisions/011): a loader reads its query string, and an action its form,
@@ -12,8 +13,13 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
   return submission.value as z.output<S>;
 }
 
-/** The first field message of a refused submission, for forms that show one line. */
-export function firstError(submission: { status?: string; error?: Record<string, string[] | null> | null }): string {
+/** The first field message of a refused submission (a key of errors.json), for forms that show one line. */
+export function firstErrorKey(submission: { status?: string; error?: Record<string, string[] | null> | null }): string {
   for (const messages of Object.values(submission.error ?? {})) if (messages?.[0]) return messages[0];
-  return "check the form";
+  return "form.check";
+}
+
+/** The same in English, for the pages that stay English (admin, a label's dashboard). */
+export function firstError(submission: { status?: string; error?: Record<string, string[] | null> | null }): string {
+  return englishError(firstErrorKey(submission));
 }

@@ -39,26 +39,26 @@ export const MAX_ROSTER_BODY_BYTES = 6 * 1024 * 1024;
 
 /**
  * Reads a posted HTML form, refusing what no form of ours sends with a 4xx thrown as a Response
- * (shown by the error boundary): a body over `maxBytes` (413), another content type such as JSON
+ * (shown by the error boundary, whose words in each language are common.json's errorPage.message.<code>): a body over `maxBytes` (413), another content type such as JSON
  * (415), bytes that are not UTF-8 (400). Nothing is written before this returns.
  */
 export async function readForm(request: Request, maxBytes = MAX_FORM_BYTES): Promise<URLSearchParams> {
   const type = (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
-    throw new Response("This address takes a form submitted from its page.", { status: 415 });
+    throw new Response("formType", { status: 415 });
   }
   const bytes = await readBodyBytes(request, maxBytes);
-  if (bytes === undefined) throw new Response("The form was larger than any form on this site.", { status: 413 });
+  if (bytes === undefined) throw new Response("formTooLarge", { status: 413 });
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new Response("The form contained characters that are not valid UTF-8.", { status: 400 });
+    throw new Response("formEncoding", { status: 400 });
   }
   const form = new URLSearchParams(text);
   // Percent-escapes of bytes that are not UTF-8 decode to U+FFFD rather than failing.
   for (const value of form.values()) {
-    if (value.includes("\uFFFD")) throw new Response("The form contained characters that are not valid UTF-8.", { status: 400 });
+    if (value.includes("\uFFFD")) throw new Response("formEncoding", { status: 400 });
   }
   return form;
 }
@@ -71,10 +71,10 @@ export async function readFormWithFiles(request: Request, maxBytes: number): Pro
   const contentType = request.headers.get("content-type") ?? "";
   if (contentType.split(";", 1)[0]!.trim().toLowerCase() !== "multipart/form-data") return readForm(request, maxBytes);
   const bytes = await readBodyBytes(request, maxBytes);
-  if (bytes === undefined) throw new Response("The form was larger than any form on this site.", { status: 413 });
+  if (bytes === undefined) throw new Response("formTooLarge", { status: 413 });
   try {
     return await new Request("http://form.invalid/", { method: "POST", headers: { "content-type": contentType }, body: Buffer.from(bytes) }).formData();
   } catch {
-    throw new Response("The form could not be read: send it again from its page.", { status: 400 });
+    throw new Response("formUnreadable", { status: 400 });
   }
 }

@@ -41,8 +41,8 @@ export async function requireRole(request: Request, context: AppLoadContext, rol
   const user = await currentUser(request, context);
   if (!user) throw redirect(`/admin/login?next=${encodeURIComponent(new URL(request.url).pathname)}`);
   if (!roles.includes(user.role)) {
-    const hint = user.role === USER_ROLES.labelRep ? " Your label's page is /label." : "";
-    throw new Response(`Your account does not have access to this page.${hint}`, { status: 403 });
+    // The error boundary words these codes in the visitor's language (common.json's errorPage.message).
+    throw new Response(user.role === USER_ROLES.labelRep ? "noAccessRep" : "noAccess", { status: 403 });
   }
   return user;
 }
@@ -52,7 +52,7 @@ export async function requireRep(request: Request, context: AppLoadContext): Pro
   const user = await currentUser(request, context);
   if (!user) throw redirect(`/admin/login?next=${encodeURIComponent(new URL(request.url).pathname)}`);
   const rep = user.role === USER_ROLES.labelRep ? await repOf(context.db, user.id) : undefined;
-  if (!rep) throw new Response("This page is for a label's representatives. Join as a label at /labels/join.", { status: 403 });
+  if (!rep) throw new Response("notRep", { status: 403 });
   return rep;
 }
 

@@ -61,9 +61,11 @@ export function zonedToInstant(local: string, zone: string): Date | undefined {
 }
 
 /** "10 December 2026, 09:00 CET (Europe/Madrid)". */
-export function formatInZone(instant: Date, zone: string): string {
-  const text = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: zone }).format(instant);
-  const name = new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "short" }).formatToParts(instant).find((p) => p.type === "timeZoneName")?.value;
+export function formatInZone(instant: Date, zone: string, language = "en"): string {
+  // In the visitor's language (decision 019); English is written the British way, as before.
+  const locale = language === "en" ? "en-GB" : language;
+  const text = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short", timeZone: zone }).format(instant);
+  const name = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" }).formatToParts(instant).find((p) => p.type === "timeZoneName")?.value;
   return `${text} ${name ?? ""} (${zone})`.replace(/\s+/g, " ");
 }
 

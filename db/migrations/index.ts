@@ -13,6 +13,7 @@ import * as publicListChanges from "./2026_12_02_1100_public_list_changes";
 import * as unnamed from "./2026_12_02_1200_unnamed";
 import * as campaign from "./2026_12_02_1300_campaign";
 import * as delivery from "./2026_12_02_1400_delivery";
+import * as languages from "./2026_12_02_1500_languages";
 
 /**
  * Every migration, by file name. Listed statically (not read from the folder at run time) so that
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_02_1200_unnamed": unnamed,
   "2026_12_02_1300_campaign": campaign,
   "2026_12_02_1400_delivery": delivery,
+  "2026_12_02_1500_languages": languages,
 };

@@ -1,5 +1,6 @@
 import { Body, Container, Head, Hr, Html, Link, Preview, Section, Text } from "react-email";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 /** Every Countersign email: one column, system fonts, a footer that says why it was sent. */
 export function EmailLayout({
@@ -14,8 +15,10 @@ export function EmailLayout({
   reason: string;
   children: ReactNode;
 }) {
+  // The signer's recorded language, handed in by renderEmail (outbox rows keep it).
+  const { t, i18n } = useTranslation("emails");
   return (
-    <Html lang="en">
+    <Html lang={i18n.language}>
       <Head />
       <Preview>{preview}</Preview>
       <Body style={body}>
@@ -23,7 +26,7 @@ export function EmailLayout({
           <Text style={brand}>Countersign</Text>
           <Section>{children}</Section>
           <Hr style={hr} />
-          <Text style={footer}>{reason} If this was not you, you can ignore this email: nothing is published without a confirmation.</Text>
+          <Text style={footer}>{`${reason} ${t("layout.ignore")}`}</Text>
           <Text style={footer}>
             <Link href={appUrl} style={footerLink}>
               {appUrl.replace(/^https?:\/\//, "")}

@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import type { Database } from "../../db/client";
-import { CURRENT_LETTER, readLetterFile, registerLetterVersion } from "../../app/domain/letter/letter.server";
+import { registerLetterFiles } from "../../app/domain/letter/letter.server";
 import { parseEnv } from "../../app/utils/env.server";
 import { createLogger } from "../../app/utils/logger.server";
 import { createApp, type AppDeps, type CountersignApp } from "../../server/app";
@@ -34,10 +34,11 @@ export async function startTestServer(
     },
   });
   // As server/main.ts does at start (idempotent: a test may have registered it already).
-  const letter = await registerLetterVersion(database.db, CURRENT_LETTER.slug, await readLetterFile());
+  const letters = await registerLetterFiles(database.db);
+  const letter = letters.en!;
   const parsedEnv = parseEnv({ APP_ENV: "test", ...env });
   const log = createLogger("info", sink);
-  const { app, startDraining, renderStats } = createApp({ build, database, env: parsedEnv, log, letter, ...options });
+  const { app, startDraining, renderStats } = createApp({ build, database, env: parsedEnv, log, letter, letters, ...options });
   const server = app.listen(0, "127.0.0.1");
   // Longer than the test client's own idle timeout even when a loaded machine delays its timers: a
   // kept-alive socket the server had just closed would otherwise be reused and reset (ECONNRESET).

@@ -10,19 +10,19 @@ z.config({
   customError: (issue) => {
     switch (issue.code) {
       case "invalid_type":
-        if (Array.isArray(issue.input)) return "This field was sent more than once: use the form on the page";
-        if (issue.input === undefined) return "This field is missing: use the form on the page";
-        return "This field has the wrong kind of value: use the form on the page";
+        if (Array.isArray(issue.input)) return "generic.repeated";
+        if (issue.input === undefined) return "generic.missing";
+        return "generic.wrongType";
       case "invalid_union":
-        return "Use one of the buttons on the page";
+        return "generic.useButtons";
       case "invalid_value":
-        return "Choose one of the options on the page";
+        return "generic.chooseOption";
       case "too_small":
-        return "This is too short";
+        return "generic.tooShort";
       case "too_big":
-        return "This is too long";
+        return "generic.tooLong";
       default:
-        return "Check this field";
+        return "generic.check";
     }
   },
 });

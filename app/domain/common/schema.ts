@@ -13,12 +13,12 @@ export function emailSchema(messages: { missing: string; invalid: string }) {
   return z
     .string({ error: messages.missing })
     .trim()
-    .max(254, "Use an email address of at most 254 characters")
+    .max(254, "email.tooLong")
     .pipe(z.email({ error: messages.invalid }));
 }
 
 /** The 8-character code printed beside a confirmation link, read the way Crockford's base32 reads it (O is 0, I and L are 1). */
 export const confirmationCodeSchema = z
-  .string({ error: "Enter the 8-character code from the email" })
+  .string({ error: "code.missing" })
   .transform((v) => v.replace(/[\s-]/g, "").toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1"))
-  .refine((v) => /^[0-9A-Z]{8}$/.test(v), "The code has 8 letters and digits");
+  .refine((v) => /^[0-9A-Z]{8}$/.test(v), "code.invalid");

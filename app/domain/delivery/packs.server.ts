@@ -10,6 +10,7 @@ import { takeSnapshot } from "../public-list/snapshots.server";
 import { splitTitle } from "../letter/letter.server";
 import { writePack, type PackCounts, type PackEntry } from "./pdf.server";
 import { PACK_STATES, type PackState } from "./states";
+import { DEFAULT_LANGUAGE } from "../../i18n";
 
 /*
  * Delivery packs (docs/decisions/018-delivery-pack.md). An admin asks for one; the first web
@@ -243,11 +244,13 @@ export async function buildPack(db: Db, pack: ClaimedPack, siteUrl: string): Pro
       const { snapshot, marker } = await chooseSnapshot(db, pack.letterId);
       const listed = await listedRows(db, snapshot.id);
       const counts = await approvedCounts(db, pack.letterId, listed);
+      // The English text in force: the pack is delivered in the letter's original language (decision 019).
       const letter = await db
-        .selectFrom("letters as l")
-        .innerJoin("letter_versions as v", "v.id", "l.current_version_id")
+        .selectFrom("letter_current_versions as c")
+        .innerJoin("letter_versions as v", "v.id", "c.version_id")
         .select(["v.id", "v.sha256", "v.body_markdown"])
-        .where("l.id", "=", pack.letterId)
+        .where("c.letter_id", "=", pack.letterId)
+        .where("c.language", "=", DEFAULT_LANGUAGE)
         .executeTakeFirstOrThrow();
       await beat(db, pack, {
         snapshot_id: snapshot.id,

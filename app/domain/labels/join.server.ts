@@ -33,6 +33,8 @@ export type JoinInput = z.output<typeof joinSchema>;
 export interface JoinContext {
   ip: string;
   ipHashSecret: string;
+  /** The language the join email is written in (default English). */
+  language?: string;
 }
 
 /** Stores the join and sends its link and code, unless the IP or address is over its limit (then nothing, silently). */
@@ -70,14 +72,14 @@ export async function requestJoin(db: Db, input: JoinInput, ctx: JoinContext): P
         expires_at: expiresAt,
       })
       .execute();
-    await enqueue(trx, "label-join", input.email, {
-      repName: input.repName,
-      labelName: existing?.name ?? input.labelName,
-      domain: input.domain,
-      token,
-      code,
-      expiresAt: expiresAt.toISOString(),
-    });
+    // In the language of the page the rep joined from (the worker renders it later).
+    await enqueue(
+      trx,
+      "label-join",
+      input.email,
+      { repName: input.repName, labelName: existing?.name ?? input.labelName, domain: input.domain, token, code, expiresAt: expiresAt.toISOString() },
+      ctx.language,
+    );
   });
 }
 

@@ -6,6 +6,7 @@ import { normaliseEmail } from "../signatures/email";
 import { publicFieldsShape } from "../signatures/schema";
 import { ROLE_LABELS, ROLES, type Role } from "../signatures/states";
 import { cleanText, nameKey, nameProblem, searchKey } from "../signatures/text";
+import { englishError } from "../../utils/english";
 
 /**
  * A label's roster, uploaded as a CSV file or pasted: read, then checked row by row with the sign
@@ -206,7 +207,8 @@ type RawRow = { line: number; cells: string[]; badQuotes: boolean };
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 function firstMessage(result: { success: boolean; error?: { issues: ReadonlyArray<{ message: string }> } }): string | undefined {
-  return result.success ? undefined : (result.error?.issues[0]?.message ?? "Check this value");
+  // The schemas' messages are keys of errors.json; the label's dashboard is English.
+  return result.success ? undefined : englishError(result.error?.issues[0]?.message ?? "Check this value");
 }
 
 function checkName(raw: string): { value: string; error?: string } {

@@ -9,14 +9,14 @@ import { cleanText, nameProblem } from "../signatures/text";
 const orgName = (empty: string) =>
   z
     .string({ error: empty })
-    .max(1000, "Use at most 120 characters")
+    .max(1000, "name.tooLong")
     .transform(cleanText)
     .superRefine((value, ctx) => {
       const problem = nameProblem(value);
       if (problem === "empty") ctx.addIssue({ code: "custom", message: empty });
-      else if (problem === "too_long") ctx.addIssue({ code: "custom", message: "Use at most 120 characters" });
-      else if (problem === "invisible") ctx.addIssue({ code: "custom", message: "Remove invisible or control characters" });
-      else if (problem === "formula") ctx.addIssue({ code: "custom", message: "A name cannot start with =, +, - or @" });
+      else if (problem === "too_long") ctx.addIssue({ code: "custom", message: "name.tooLong" });
+      else if (problem === "invisible") ctx.addIssue({ code: "custom", message: "name.invisible" });
+      else if (problem === "formula") ctx.addIssue({ code: "custom", message: "name.formula" });
     });
 
 /**
@@ -25,30 +25,30 @@ const orgName = (empty: string) =>
  * lists of mailbox providers stay on the server.
  */
 export const joinFieldsSchema = z.object({
-  labelName: orgName("Enter the label's name"),
-  website: z.string({ error: "Enter the label's website" }).trim().min(1, "Enter the label's website").max(300, "Use a shorter web address"),
-  repName: orgName("Enter your name"),
+  labelName: orgName("label.nameMissing"),
+  website: z.string({ error: "label.websiteMissing" }).trim().min(1, "label.websiteMissing").max(300, "label.websiteTooLong"),
+  repName: orgName("label.repNameMissing"),
   // Internationalised domains are allowed: the domain rules check the address's form.
   email: z
-    .string({ error: "Enter your work email address" })
+    .string({ error: "label.emailMissing" })
     .trim()
-    .min(1, "Enter your work email address")
-    .max(254, "Use an email address of at most 254 characters")
-    .refine((v) => /^[^\s@]+@[^\s@]+$/.test(v), "Enter a valid email address, like you@yourlabel.com"),
+    .min(1, "label.emailMissing")
+    .max(254, "email.tooLong")
+    .refine((v) => /^[^\s@]+@[^\s@]+$/.test(v), "label.emailInvalid"),
 });
 
 /** The code form of a join, for people who will not click links. */
 export const joinCodeSchema = z.object({
   intent: z.enum(["find", "confirm"]).catch("find"),
-  email: emailSchema({ missing: "Enter the address you joined with", invalid: "Enter a valid email address" }),
+  email: emailSchema({ missing: "label.joinEmailMissing", invalid: "email.invalid" }),
   code: confirmationCodeSchema,
 });
 
 const statement = z
   .string()
-  .max(2000, "Use at most 280 characters")
+  .max(2000, "comment.tooLong")
   .transform(cleanText)
-  .refine((v) => [...v].length <= 280, "Use at most 280 characters")
+  .refine((v) => [...v].length <= 280, "comment.tooLong")
   .optional();
 
 /** A roster artist added by hand: the public fields an artist's own form has, and an optional address. */
@@ -57,7 +57,7 @@ export const rosterEntryShape = {
   role: publicFieldsShape.role,
   country: publicFieldsShape.country,
   link: publicFieldsShape.link,
-  artistEmail: emailSchema({ missing: "Enter the artist's email address", invalid: "Enter a valid email address" }).optional(),
+  artistEmail: emailSchema({ missing: "label.artistEmailMissing", invalid: "email.invalid" }).optional(),
 };
 
 /** Everything the rep's dashboard (/label) posts, one schema per intent. */
@@ -67,13 +67,13 @@ export const labelActionSchema = z.discriminatedUnion("intent", [
     /** Its own name: the page's roster form has a `country` too. */
     labelCountry: publicFieldsShape.country,
     statement,
-    attest: z.literal("on", { error: "Confirm that you may sign for the label" }),
+    attest: z.literal("on", { error: "label.attest" }),
   }),
   z.object({ intent: z.literal("add"), ...rosterEntryShape }),
   z.object({
     intent: z.enum(["preview", "save"]),
     /** Pasted text; an uploaded file arrives as `file` and is read by the route. */
-    csv: z.string().max(2_000_000, "The roster is larger than 1 MB: split it into smaller files").optional(),
+    csv: z.string().max(2_000_000, "label.csvTooLarge").optional(),
   }),
   z.object({ intent: z.literal("remove"), id: idSchema }),
   z.object({ intent: z.literal("check_dns") }),
@@ -82,11 +82,11 @@ export type LabelAction = z.output<typeof labelActionSchema>;
 
 /** /admin/labels: rename, merge, remove a rep. */
 export const labelAdminSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("rename"), labelId: idSchema, name: orgName("Enter the label's name") }),
+  z.object({ intent: z.literal("rename"), labelId: idSchema, name: orgName("label.nameMissing") }),
   z.object({ intent: z.literal("merge"), labelId: idSchema, intoId: idSchema }),
   z.object({ intent: z.literal("remove_rep"), userId: idSchema }),
 ]);
 export type LabelAdminAction = z.output<typeof labelAdminSchema>;
 
 /** The listed artist's two buttons. */
-export const rosterAnswerSchema = z.object({ intent: z.enum(["confirm", "withdraw"], { error: "Choose confirm or withdraw" }) });
+export const rosterAnswerSchema = z.object({ intent: z.enum(["confirm", "withdraw"], { error: "label.rosterAnswer" }) });

@@ -1,6 +1,8 @@
 import { renderLetterHtml, splitTitle, type LetterVersion } from "./letter.server";
 
 export interface LetterPage {
+  /** The language of this text (the page says so, and links to the other translations). */
+  language: string;
   title: string;
   description: string;
   html: string;
@@ -12,6 +14,7 @@ export interface LetterPage {
 export function loadLetterPage(letter: LetterVersion): LetterPage {
   const { body } = splitTitle(letter.bodyMarkdown);
   return {
+    language: letter.language,
     title: letter.title,
     description: firstParagraphAfterSalutation(body),
     html: renderLetterHtml(letter),

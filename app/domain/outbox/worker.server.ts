@@ -50,6 +50,8 @@ interface ClaimedRow {
   to_address: string;
   props: unknown;
   idempotency_key: string;
+  /** The language the email is written in (the signer's, recorded when it was queued). */
+  language: string;
 }
 
 export interface Claim {
@@ -88,7 +90,7 @@ export async function claimBatch(db: Db, workerId: string, opts: Pick<WorkerOpti
         .executeTakeFirstOrThrow();
       const rows = await trx
         .selectFrom("email_outbox")
-        .select(["id", "template", "to_address", "props", "idempotency_key"])
+        .select(["id", "template", "to_address", "props", "idempotency_key", "language"])
         .where("batch_id", "=", batch.id)
         .where("state", "=", OUTBOX_STATES.batched)
         .orderBy("id")
@@ -98,7 +100,7 @@ export async function claimBatch(db: Db, workerId: string, opts: Pick<WorkerOpti
 
     const queued = await trx
       .selectFrom("email_outbox")
-      .select(["id", "template", "to_address", "props", "idempotency_key"])
+      .select(["id", "template", "to_address", "props", "idempotency_key", "language"])
       .where("state", "=", OUTBOX_STATES.queued)
       .orderBy("id")
       .limit(opts.batchSize)
@@ -219,7 +221,7 @@ export function createOutboxWorker(db: Db, transport: EmailTransport, log: Logge
     const sendable: ClaimedRow[] = [];
     for (const row of claim.rows) {
       try {
-        const rendered = await renderEmail(row.template, row.props, options.appUrl);
+        const rendered = await renderEmail(row.template, row.props, options.appUrl, row.language);
         emails.push({ from: options.from, to: row.to_address, ...rendered, outboxId: row.id });
         sendable.push(row);
       } catch (error) {

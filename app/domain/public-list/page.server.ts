@@ -18,7 +18,8 @@ export interface ListPageData {
   labels: { id: string; name: string }[];
 }
 
-const BROKEN_PAGE_LINK = "That page link is out of date or broken, so here is the first page.";
+// A key of errors.json (the page says it in the visitor's language).
+const BROKEN_PAGE_LINK = "list.brokenPage";
 
 /**
  * The /signatures page (and the JSON API): a bad filter gets its message and is ignored, a broken
@@ -64,6 +65,7 @@ export async function loadPressPage(db: Db, letter: Pick<LetterVersion, "letterI
     totals: stats,
     versions: versions.map((v) => ({
       sha256: v.sha256,
+      language: v.language,
       title: v.title,
       from: v.in_force_from.toISOString(),
       until: v.in_force_until?.toISOString() ?? null,

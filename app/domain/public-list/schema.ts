@@ -11,7 +11,7 @@ const cursor = z.preprocess(
   blankAsUndefined,
   z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,400}$/, "This page link is broken")
+    .regex(/^[A-Za-z0-9_-]{1,400}$/, "list.cursor")
     .optional(),
 );
 
@@ -21,38 +21,30 @@ const cursor = z.preprocess(
  */
 export const listQuerySchema = z
   .object({
-    q: z.preprocess(blankAsUndefined, z.string().trim().max(100, "Search for at most 100 characters").optional()),
-    kind: z.preprocess(blankAsUndefined, z.enum(Object.values(SIGNATURE_KINDS), { error: "Choose a kind from the list" }).optional()),
-    role: z.preprocess(blankAsUndefined, z.enum(ROLES, { error: "Choose a role from the list" }).optional()),
+    q: z.preprocess(blankAsUndefined, z.string().trim().max(100, "list.q").optional()),
+    kind: z.preprocess(blankAsUndefined, z.enum(Object.values(SIGNATURE_KINDS), { error: "list.kind" }).optional()),
+    role: z.preprocess(blankAsUndefined, z.enum(ROLES, { error: "list.role" }).optional()),
     country: z.preprocess(
       blankAsUndefined,
       z
         .string()
         .toUpperCase()
-        .refine((code) => COUNTRY_CODES.has(code), "Choose a country from the list")
+        .refine((code) => COUNTRY_CODES.has(code), "list.country")
         .optional(),
     ),
     label: z.preprocess(
       blankAsUndefined,
       z
         .string()
-        .regex(/^[1-9][0-9]{0,17}$/, "Choose a label from the list")
+        .regex(/^[1-9][0-9]{0,17}$/, "list.label")
         .optional(),
     ),
-    sort: z.preprocess(blankAsUndefined, z.enum(SORTS, { error: "Choose an order from the list" }).optional()),
+    sort: z.preprocess(blankAsUndefined, z.enum(SORTS, { error: "list.sort" }).optional()),
     after: cursor,
     before: cursor,
-    limit: z.preprocess(
-      blankAsUndefined,
-      z.coerce
-        .number({ error: "Give a page size from 1 to 200" })
-        .int("Give a page size from 1 to 200")
-        .min(1, "Give a page size from 1 to 200")
-        .max(200, "At most 200 a page")
-        .optional(),
-    ),
+    limit: z.preprocess(blankAsUndefined, z.coerce.number({ error: "list.limit" }).int("list.limit").min(1, "list.limit").max(200, "list.limitMax").optional()),
   })
-  .refine((value) => !(value.after && value.before), { message: "Use either after or before, not both", path: ["before"] });
+  .refine((value) => !(value.after && value.before), { message: "list.afterBefore", path: ["before"] });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** The query string's values, one per key (a repeated key keeps its first value). */

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Updateable } from "kysely";
 import type { Db } from "../../../db/client";
 import type { Signatures } from "../../../db/schema";
+import { DEFAULT_LANGUAGE } from "../../i18n";
 import { recordAudit } from "../audit/audit.server";
 import { assertSigningOpen } from "../campaign/campaign.server";
 import { enqueue, redactRecipient } from "../outbox/enqueue.server";
@@ -176,6 +177,7 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
       "s.artist_email",
       "v.letter_id",
       "v.title",
+      "s.language",
       sql<string>`s.updated_at::text`.as("version"),
       eb.exists(eb.selectFrom("notable_names as n").select("n.name_key").whereRef("n.name_key", "=", "s.name_key")).as("on_notable_list"),
     ])
@@ -261,9 +263,11 @@ export async function transition(trx: Db, id: string, event: ExistingEvent, acto
   // What the event sends, in the same transaction (the outbox).
   if (event === "confirm" && row.email) {
     const { token: manageToken } = await issueToken(trx, row.id, "manage");
-    await enqueue(trx, "signature-confirmed", row.email, { displayName: row.display_name, letterTitle: row.title, manageToken });
+    await enqueue(trx, "signature-confirmed", row.email, { displayName: row.display_name, letterTitle: row.title, manageToken }, row.language);
   }
-  if (event === "release" && row.email) await sendConfirmation(trx, { id: row.id, email: row.email, displayName: row.display_name, letterTitle: row.title });
+  if (event === "release" && row.email) {
+    await sendConfirmation(trx, { id: row.id, email: row.email, displayName: row.display_name, letterTitle: row.title, language: row.language });
+  }
   if (to === withdrawn) {
     // The addresses also sit on emails sent to them: keep the records, drop the address and contents.
     if (row.email) await redactRecipient(trx, row.email, "signature withdrawn");
@@ -346,20 +350,26 @@ async function sendRosterNotice(trx: Db, signatureId: string, artistEmail: strin
     .selectFrom("signatures as s")
     .innerJoin("labels as l", "l.id", "s.label_id")
     .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
-    .select(["s.display_name", "l.name as label_name", "l.domain", "v.title"])
+    .select(["s.display_name", "s.language", "l.name as label_name", "l.domain", "v.title"])
     .where("s.id", "=", signatureId)
     .where("l.id", "=", labelId)
     .executeTakeFirstOrThrow();
   // The first email's link keeps working beside the reminder's: an artist may answer either.
   const { token } = await issueToken(trx, signatureId, "roster");
-  await enqueue(trx, "roster-notice", artistEmail, {
-    artistName: row.display_name,
-    labelName: row.label_name,
-    labelDomain: row.domain,
-    letterTitle: row.title,
-    token,
-    reminder,
-  });
+  await enqueue(
+    trx,
+    "roster-notice",
+    artistEmail,
+    {
+      artistName: row.display_name,
+      labelName: row.label_name,
+      labelDomain: row.domain,
+      letterTitle: row.title,
+      token,
+      reminder,
+    },
+    row.language,
+  );
 }
 
 /** The columns the public form gives a new signature; the state comes from the table. */
@@ -397,7 +407,13 @@ export async function createSignature(
     reason: ctx.reason ?? null,
   });
   if (event === "sign" && values.email) {
-    await sendConfirmation(trx, { id: inserted.id, email: values.email, displayName: values.display_name, letterTitle: ctx.letterTitle });
+    await sendConfirmation(trx, {
+      id: inserted.id,
+      email: values.email,
+      displayName: values.display_name,
+      letterTitle: ctx.letterTitle,
+      language: values.language ?? DEFAULT_LANGUAGE,
+    });
   }
   if (event === "list" && values.label_id && values.artist_email) {
     // Always told, whether or not the address signed: the label never learns that from us.
@@ -406,16 +422,16 @@ export async function createSignature(
   return { status: "created", id: inserted.id, state };
 }
 
-/** A confirmation link and code, by email: at signing, on release, or again when the signer asks. */
-export async function sendConfirmation(trx: Db, s: { id: string; email: string; displayName: string; letterTitle: string }): Promise<void> {
+/** A confirmation link and code, by email, in the signer's language: at signing, on release, or again when the signer asks. */
+export async function sendConfirmation(trx: Db, s: { id: string; email: string; displayName: string; letterTitle: string; language: string }): Promise<void> {
   const { token, code, expiresAt } = await issueToken(trx, s.id, "confirm", true);
-  await enqueue(trx, "confirm-signature", s.email, {
-    displayName: s.displayName,
-    letterTitle: s.letterTitle,
-    token,
-    code: code!,
-    expiresAt: expiresAt.toISOString(),
-  });
+  await enqueue(
+    trx,
+    "confirm-signature",
+    s.email,
+    { displayName: s.displayName, letterTitle: s.letterTitle, token, code: code!, expiresAt: expiresAt.toISOString() },
+    s.language,
+  );
 }
 
 /** Counts a "someone tried to sign again" email (capped per signature by the caller). */

@@ -8,11 +8,11 @@ import { cleanText, hasInvisibleCharacters, nameProblem, type NameProblem } from
 /** One schema per form, used by conform in the browser and by the action on the server. */
 
 const nameMessages: Record<NameProblem, string> = {
-  empty: "Enter the name to show on the letter",
-  too_long: "Use at most 120 characters",
-  url: "A name cannot contain a web address",
-  invisible: "Remove invisible or control characters",
-  formula: "A name cannot start with =, +, - or @",
+  empty: "name.empty",
+  too_long: "name.tooLong",
+  url: "name.url",
+  invisible: "name.invisible",
+  formula: "name.formula",
 };
 
 const publicName = (messages: Record<NameProblem, string>) =>
@@ -32,21 +32,21 @@ const optionalText = (max: number, tooLong: string, allowNewlines: boolean) =>
     .transform(cleanText)
     .superRefine((value, ctx) => {
       if ([...value].length > max) ctx.addIssue({ code: "custom", message: tooLong });
-      if (hasInvisibleCharacters(value, allowNewlines)) ctx.addIssue({ code: "custom", message: "Remove invisible or control characters" });
+      if (hasInvisibleCharacters(value, allowNewlines)) ctx.addIssue({ code: "custom", message: "name.invisible" });
     })
     .optional();
 
 export const publicFieldsShape = {
   displayName: publicName(nameMessages),
-  role: z.enum(ROLES, { error: "Choose your role" }),
-  country: z.string({ error: "Choose your country" }).refine((v) => COUNTRY_CODES.has(v), "Choose your country from the list"),
+  role: z.enum(ROLES, { error: "role.missing" }),
+  country: z.string({ error: "country.missing" }).refine((v) => COUNTRY_CODES.has(v), "country.invalid"),
   link: z
     .string()
     .trim()
-    .max(500, "Use a shorter web address (at most 500 characters)")
-    .refine((v) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v) && URL.canParse(v), "Enter a full web address starting with https://")
+    .max(500, "link.tooLong")
+    .refine((v) => /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(v) && URL.canParse(v), "link.invalid")
     .optional(),
-  comment: optionalText(280, "Use at most 280 characters", true),
+  comment: optionalText(280, "comment.tooLong", true),
 };
 
 /**
@@ -55,11 +55,11 @@ export const publicFieldsShape = {
  */
 const listingShape = (message: string) => ({
   consent: z.boolean({ error: message }).optional(),
-  unnamed: z.boolean({ error: "Tick the box, or leave it unticked" }).optional(),
+  unnamed: z.boolean({ error: "listing.unnamed" }).optional(),
 });
 
-const SIGN_LISTING = "Tick “Show this name publicly”, or choose to be counted without your name being shown";
-const MANAGE_LISTING = "Tick “Show this name publicly”, choose to be counted without your name, or withdraw instead";
+const SIGN_LISTING = "listing.sign";
+const MANAGE_LISTING = "listing.manage";
 
 /** The listing rule, checked even when other fields fail, so its message shows beside theirs. */
 function consentOrUnnamed(message: string) {
@@ -78,16 +78,16 @@ export const signFormSchema = z
     ...publicFieldsShape,
     privateName: z
       .string()
-      .max(1000, "Use at most 120 characters")
+      .max(1000, "name.tooLong")
       .transform(cleanText)
       .superRefine((value, ctx) => {
         const problem = nameProblem(value);
         if (problem && problem !== "empty") ctx.addIssue({ code: "custom", message: nameMessages[problem] });
       })
       .optional(),
-    email: emailSchema({ missing: "Enter your email address", invalid: "Enter a valid email address, like name@example.org" }),
-    attest: z.boolean({ error: "Confirm that you are this artist or authorised to sign for them" }).refine((v) => v, {
-      message: "Confirm that you are this artist or authorised to sign for them",
+    email: emailSchema({ missing: "email.missing", invalid: "email.invalidExample" }),
+    attest: z.boolean({ error: "attest.required" }).refine((v) => v, {
+      message: "attest.required",
     }),
     ...listingShape(SIGN_LISTING),
     /** Honeypot: hidden from people; a bot that fills it is answered as usual and nothing is stored. */
@@ -105,7 +105,7 @@ export const manageActionSchema = z.discriminatedUnion("intent", [
   manageFormSchema.extend({ intent: z.literal("update") }),
   z.object({
     intent: z.literal("withdraw"),
-    confirmWithdraw: z.literal("on", { error: "Tick the box to confirm that you want to withdraw." }),
+    confirmWithdraw: z.literal("on", { error: "withdraw.confirm" }),
   }),
 ]);
 
@@ -113,6 +113,6 @@ export const manageActionSchema = z.discriminatedUnion("intent", [
 export const confirmCodeSchema = z.object({
   /** First `find` (shows the signature, changes nothing), then `confirm`. */
   intent: z.enum(["find", "confirm"]).catch("find"),
-  email: emailSchema({ missing: "Enter the email address you signed with", invalid: "Enter a valid email address" }),
+  email: emailSchema({ missing: "email.missingSigned", invalid: "email.invalid" }),
   code: confirmationCodeSchema,
 });

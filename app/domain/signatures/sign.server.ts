@@ -41,7 +41,7 @@ export type SignOutcome =
  */
 export async function submitSignature(
   db: Db,
-  letter: Pick<LetterVersion, "letterId" | "versionId" | "title">,
+  letter: Pick<LetterVersion, "letterId" | "versionId" | "title" | "language">,
   input: SignFormInput,
   seenVersion: string | undefined,
   ctx: SignContext,
@@ -62,17 +62,25 @@ export async function submitSignature(
   const quarantineReason = over.length > 0 ? `rate limit: ${over.map((k) => k.split(":")[1]).join(", ")}` : null;
 
   return db.transaction().execute(async (trx) => {
-    // The version the page showed, if it is one of this letter's; else the one in force.
+    // The version the page showed, if it is one of this letter's (in any language); else the one in
+    // force in the visitor's language. The signature records that version and its language.
     const seen = seenVersion
-      ? await trx.selectFrom("letter_versions").select("id").where("letter_id", "=", letter.letterId).where("sha256", "=", seenVersion).executeTakeFirst()
+      ? await trx
+          .selectFrom("letter_versions")
+          .select(["id", "title", "language"])
+          .where("letter_id", "=", letter.letterId)
+          .where("sha256", "=", seenVersion)
+          .executeTakeFirst()
       : undefined;
+    const signed = seen ?? { id: letter.versionId, title: letter.title, language: letter.language };
 
     const created = await createSignature(
       trx,
       quarantineReason ? "quarantine" : "sign",
       {
         letter_id: letter.letterId,
-        letter_version_id: seen?.id ?? letter.versionId,
+        letter_version_id: signed.id,
+        language: signed.language,
         kind: "artist",
         display_name: input.displayName,
         name_key: nameKey(input.displayName),
@@ -93,7 +101,7 @@ export async function submitSignature(
         quarantine_reason: quarantineReason,
         invitation_id: ctx.invitationId ?? null,
       },
-      { letterTitle: letter.title, reason: quarantineReason },
+      { letterTitle: signed.title, reason: quarantineReason },
     );
     if (created.status === "created") return { kind: "created", signatureId: created.id, state: created.state as "unconfirmed" | "quarantined" };
 
@@ -106,6 +114,7 @@ export async function submitSignature(
         "email",
         "display_name",
         "notices_sent",
+        "language",
         sql<boolean>`created_at > now() - make_interval(secs => ${DOUBLE_SUBMIT_WINDOW_MS / 1000})`.as("recent"),
       ])
       .where("letter_id", "=", letter.letterId)
@@ -114,14 +123,21 @@ export async function submitSignature(
       .executeTakeFirst();
     // Withdrawn between the insert and this read: the same page, and nothing to tell its owner.
     if (!existing) return { kind: "gone" };
-    const notified = await notifyOwner(trx, existing, letter.title);
+    // The owner is written to in the language they signed in, about the title they signed.
+    const title = await trx
+      .selectFrom("signatures as s")
+      .innerJoin("letter_versions as v", "v.id", "s.letter_version_id")
+      .select("v.title")
+      .where("s.id", "=", existing.id)
+      .executeTakeFirstOrThrow();
+    const notified = await notifyOwner(trx, existing, title.title);
     return { kind: "existing", signatureId: existing.id, notified };
   });
 }
 
 async function notifyOwner(
   trx: Db,
-  existing: { id: string; state: string; email: string | null; display_name: string; notices_sent: number; recent: boolean },
+  existing: { id: string; state: string; email: string | null; display_name: string; notices_sent: number; recent: boolean; language: string },
   letterTitle: string,
 ): Promise<boolean> {
   if (!existing.email || existing.notices_sent >= MAX_NOTICES) return false;
@@ -131,11 +147,11 @@ async function notifyOwner(
 
   if (existing.state === SIGNATURE_STATES.unconfirmed) {
     // The first email may be lost or expired: send a fresh confirmation.
-    await sendConfirmation(trx, { id: existing.id, email: existing.email, displayName: existing.display_name, letterTitle });
+    await sendConfirmation(trx, { id: existing.id, email: existing.email, displayName: existing.display_name, letterTitle, language: existing.language });
   } else {
     const confirmed = existing.state === SIGNATURE_STATES.pending || existing.state === SIGNATURE_STATES.approved;
     const manageToken = confirmed ? (await issueToken(trx, existing.id, "manage")).token : null;
-    await enqueue(trx, "signed-again", existing.email, { letterTitle, manageToken });
+    await enqueue(trx, "signed-again", existing.email, { letterTitle, manageToken }, existing.language);
   }
   await countNotice(trx, existing.id);
   return true;

@@ -7,6 +7,7 @@ import { chainLink } from "../../../app/domain/public-list/snapshots.server";
 import { countBadgeSvg, escapeXml, socialCardSvg } from "../../../app/domain/public-list/svg";
 import { searchKey } from "../../../app/domain/signatures/text";
 import { etagMatches } from "../../../app/utils/etag";
+import { englishError } from "../../../app/utils/english";
 
 describe("csvCell", () => {
   it.each([
@@ -70,7 +71,8 @@ describe("parseListQuery", () => {
     const result = parseListQuery(new URLSearchParams("q=bjork&kind=robot&country=XX&role=dj&limit=9999&after=%3Cscript%3E"));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual({
+    // Keys of errors.json, in English here (decision 019).
+    expect(Object.fromEntries(Object.entries(result.errors).map(([field, message]) => [field, englishError(message)]))).toEqual({
       kind: "Choose a kind from the list",
       country: "Choose a country from the list",
       limit: "At most 200 a page",

@@ -1,6 +1,7 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { describe, expect, it } from "vitest";
 import { confirmCodeSchema, manageFormSchema, signFormSchema } from "../../../app/domain/signatures/schema";
+import { englishError } from "../../../app/utils/english";
 
 type Fields = Record<string, string | string[]>;
 
@@ -34,11 +35,12 @@ function confirmCode(fields: Fields) {
   return parseWithZod(form(fields), { schema: confirmCodeSchema });
 }
 
-/** The field errors of a refused submission (fails the test if it was accepted). */
+/** The field errors of a refused submission, in English (fails the test if it was accepted). */
 function errorsOf(submission: ReturnType<typeof sign | typeof manage | typeof confirmCode>) {
   expect(submission.status).toBe("error");
   if (submission.status === "success") throw new Error("the submission was accepted");
-  return submission.error;
+  // The schemas give keys of errors.json; each page says them in its language (decision 019).
+  return Object.fromEntries(Object.entries(submission.error ?? {}).map(([field, messages]) => [field, messages?.map(englishError) ?? messages]));
 }
 
 function signed(fields: Fields) {
