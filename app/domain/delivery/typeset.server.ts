@@ -99,10 +99,43 @@ function patchLayout(font: PdfkitFont, rtl: boolean) {
 
 export type Doc = PDFKit.PDFDocument;
 
+interface ContentStream {
+  write(chunk: string | Uint8Array): void;
+  finalize(): void;
+}
+
+/**
+ * pdfkit turns every operator written to a page into its own byte array, a character at a time,
+ * and joins them when the page ends: a few hundred arrays per page. Here the operators are kept
+ * as strings and encoded at once (the same bytes: each operator, then a line feed).
+ */
+function batchWrites(content: ContentStream) {
+  const write = content.write.bind(content);
+  const finalize = content.finalize.bind(content);
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 0) return;
+    const text = `${lines.join("\n")}\n`;
+    lines = [];
+    write(Buffer.from(text, "latin1"));
+  };
+  content.write = (chunk) => {
+    if (chunk instanceof Uint8Array) {
+      flush();
+      write(chunk);
+    } else lines.push(`${chunk}`);
+  };
+  content.finalize = () => {
+    flush();
+    finalize();
+  };
+}
+
 /** A new A4 document with every pack font registered and their layouts replaced (see above). */
 export function newDocument(info: { Title: string; Subject: string }): Doc {
   const doc = new PDFDocument({ size: "A4", margin: 0, autoFirstPage: false, fontLayoutCache: false, info: { ...info, Creator: "Countersign" } });
   for (const { font, data } of packFonts()) doc.registerFont(font.id, data);
+  doc.on("pageAdded", () => batchWrites((doc.page as unknown as { content: ContentStream }).content));
   const patched = new Set<string>();
   const use = doc.font.bind(doc);
   doc.font = ((src: string, ...rest: unknown[]) => {
