@@ -23,6 +23,7 @@ export const links: LinksFunction = () => [
 export async function loader({ context }: LoaderFunctionArgs) {
   const access = await context.access();
   return {
+    private: access.private,
     locale: context.language,
     translations: clientResources(context.language).tag,
     list: access.list,

@@ -12,9 +12,10 @@ import { sendQueueDigest } from "../app/domain/moderation/digest.server";
 import { sendRosterReminders } from "../app/domain/labels/roster.server";
 import { publicListTick } from "../app/domain/public-list/maintenance.server";
 import { refreshRollup } from "../app/domain/public-list/rollup.server";
-import { runNextPack } from "../app/domain/delivery/packs.server";
+import { packWaiting, runNextPack } from "../app/domain/delivery/packs.server";
 import { workerFor } from "../app/domain/outbox/runtime.server";
 import { createApp } from "./app";
+import { buildPackInChild } from "./pack-builder";
 import { boot, onShutdown } from "./boot";
 import { WEB_INDEX, listenUrl, runPrimary, webConcurrency } from "./cluster";
 
@@ -81,11 +82,22 @@ async function serve(inCluster: boolean) {
   publicRefresh?.unref();
 
   // Delivery packs (decision 018): every 2 s the first process claims a pack that waits, or one
-  // whose build stopped beating, and makes it; one at a time per process, never in a request.
+  // whose build stopped beating, and makes it; one at a time per process, never in a request. On
+  // PostgreSQL a builder process of its own does (server/pack-builder.ts), started only when a
+  // pack waits, so a build's memory never adds to this process's.
   let packing: Promise<void> | undefined;
+  const nextPack = async () => {
+    if (!env.DATABASE_URL) {
+      const made = await runNextPack(database.db, env.APP_URL);
+      if (made) log.info({ pack: made.id, outcome: made.outcome }, "delivery pack made");
+      return;
+    }
+    if (!(await packWaiting(database.db))) return;
+    const { made, timings, peakRssMb } = await buildPackInChild({ databaseUrl: env.DATABASE_URL, siteUrl: env.APP_URL });
+    if (made) log.info({ pack: made.id, outcome: made.outcome, ...timings, builderPeakRssMb: Math.round(peakRssMb) }, "delivery pack made");
+  };
   const makePacks = () =>
-    (packing ??= runNextPack(database.db, env.APP_URL)
-      .then((made) => made && log.info({ pack: made.id, outcome: made.outcome }, "delivery pack made"))
+    (packing ??= nextPack()
       .catch((error: unknown) => log.error({ err: error }, "delivery pack failed"))
       .finally(() => (packing = undefined)));
   const delivery = duties ? setInterval(makePacks, 2000) : undefined;

@@ -150,7 +150,9 @@ export function renderCache({
 
     const hit = fresh(key, tag);
     if (hit) return serve(req, res, hit);
-    const flight = flights.get(key);
+    // A render started under another tag (before a withdrawal or a switch committed) is not this request's answer.
+    const flightKey = `${tag} ${key}`;
+    const flight = flights.get(flightKey);
     if (flight) {
       const entry = await flight;
       return entry ? serve(req, res, entry) : next();
@@ -160,12 +162,12 @@ export function renderCache({
     stats.renders++;
     let settle!: (entry: Entry | undefined) => void;
     const promise = new Promise<Entry | undefined>((resolve) => (settle = resolve));
-    flights.set(key, promise);
+    flights.set(flightKey, promise);
     let settled = false;
     const done = (entry: Entry | undefined) => {
       if (settled) return;
       settled = true;
-      if (flights.get(key) === promise) flights.delete(key);
+      if (flights.get(flightKey) === promise) flights.delete(flightKey);
       settle(entry);
     };
     res.on("close", () => done(undefined));

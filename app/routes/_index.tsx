@@ -12,7 +12,7 @@ import { languageName } from "~/i18n";
 import { fixedT, tFor } from "~/i18n.server";
 import { PUBLIC_CACHE } from "~/utils/cache";
 import { formatNumber } from "~/utils/format";
-import { socialMeta } from "~/utils/social-meta";
+import { PRIVATE_META, seenBeforeLaunch, socialMeta } from "~/utils/social-meta";
 import { loadTotals } from "~/domain/public-list/page.server";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { submitSignature } from "~/domain/signatures/sign.server";
@@ -73,10 +73,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 // A CDN may keep the page 30 s; the count on it says when it was last updated.
 export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Countersign" }];
-  if (data.holding) return [{ title: "Countersign" }, { name: "robots", content: "noindex" }];
-  if (!data.totals) return [{ title: `${data.title} · Countersign` }, { name: "robots", content: "noindex" }];
+  if (data.holding || seenBeforeLaunch(matches)) return [{ title: "Countersign" }, ...PRIVATE_META];
+  if (!data.totals) return [{ title: `${data.title} · Countersign` }, ...PRIVATE_META];
   const title = `${data.title} · Countersign`;
   const here = data.language === "en" ? "/" : `/?lng=${data.language}`;
   return [

@@ -22,6 +22,7 @@ const STATE_TEXT: Record<CampaignState, string> = {
 };
 
 const BUTTONS: Partial<Record<CampaignEvent, string>> = {
+  prepare: "Prepare in private (collecting; only while nothing has been published)",
   launch: "Make it public now",
   close: "Close: stop taking signatures",
   reopen: "Reopen for signatures",

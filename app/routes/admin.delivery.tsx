@@ -51,6 +51,9 @@ export default function Delivery() {
   const errors = result?.form.error ?? {};
   const inFlight = packs.some((p) => p.state === PACK_STATES.queued || p.state === PACK_STATES.building);
   const ready = packs.filter((p) => p.state === PACK_STATES.ready);
+  // A message for a field the page does not show now (the record form needs a ready pack; a hand-made intent) goes above.
+  const shown = new Set(ready.length > 0 ? ["packId", "deliveredOn", "recipient", "method"] : []);
+  const unshown = Object.entries(errors).flatMap(([field, messages]) => (shown.has(field) ? [] : (messages ?? [])));
   const revalidator = useRevalidator();
   // While a pack is being made, its progress is read again every two seconds (without script,
   // the page refreshes itself: the noscript meta below).
@@ -76,8 +79,7 @@ export default function Delivery() {
         signed without being named, and the snapshot it lists (sealed now, or the newest one if the list has not changed since), so anyone can check it against
         the chain on /press. It is made in the background; a pack of 100,000 names takes under a minute.
       </p>
-      {/* A post with no known intent (made by hand) has its message on `intent`, which no field shows. */}
-      <FormOutcome notice={result?.notice} formErrors={[...(errors[""] ?? []), ...(errors.intent ?? [])]} />
+      <FormOutcome notice={result?.notice} formErrors={unshown} />
       <Form method="post" className="form">
         <button type="submit" name="intent" value="generate" className="button" disabled={inFlight}>
           {inFlight ? "A pack is being made…" : "Generate a delivery pack"}

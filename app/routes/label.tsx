@@ -59,7 +59,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const input = submission.value;
   try {
-    return await labelAction(context, form, input, rep);
+    // Signing and listing are signing (decision 017): closed, or before launch without a working invitation, they are refused.
+    const access = await context.access();
+    if ((input.intent === "sign" || input.intent === "add" || input.intent === "save") && !access.sign) {
+      throw new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only");
+    }
+    return await labelAction(context, form, input, rep, access.invitationId);
   } catch (error) {
     // The letter closed (decision 017): nothing new is listed or signed.
     if (error instanceof SigningClosedError)
@@ -73,19 +78,24 @@ async function labelAction(
   form: Awaited<ReturnType<typeof readFormWithFiles>>,
   input: LabelAction,
   rep: Awaited<ReturnType<typeof requireRep>>,
+  invitationId: string | null,
 ) {
   const letter = context.letter;
   switch (input.intent) {
     case "sign": {
-      const outcome = await signAsLabel(context.db, rep, letter, { country: input.labelCountry, statement: input.statement });
+      const outcome = await signAsLabel(context.db, rep, letter, { country: input.labelCountry, statement: input.statement }, invitationId);
       if (outcome.status === "already")
         return data({ intent: "sign", ok: false, message: "Your label has signed already." } as Answer, { status: 409, headers: noStore });
       return data({ intent: "sign", ok: true, message: "Signed for the label. A moderator checks it before it is shown." } as Answer, { headers: noStore });
     }
     case "add": {
-      const saved = await saveRoster(context.db, rep, letter, [
-        { displayName: input.displayName, role: input.role, country: input.country, link: input.link ?? null, artistEmail: input.artistEmail ?? null },
-      ]);
+      const saved = await saveRoster(
+        context.db,
+        rep,
+        letter,
+        [{ displayName: input.displayName, role: input.role, country: input.country, link: input.link ?? null, artistEmail: input.artistEmail ?? null }],
+        invitationId,
+      );
       if (saved.status === "refused") {
         const message = saved.problems[0]!.message;
         const field = /address/.test(message) ? "artistEmail" : "displayName";
@@ -116,7 +126,7 @@ async function labelAction(
           : `${preview.invalid} of ${preview.rows.length} rows need a change. Nothing was saved.`;
         return data({ intent: input.intent, ok: Boolean(rows), message, preview, csv } as Answer, { status: rows ? 200 : 400, headers: noStore });
       }
-      const saved = await saveRoster(context.db, rep, letter, rows);
+      const saved = await saveRoster(context.db, rep, letter, rows, invitationId);
       if (saved.status === "refused") {
         const message = `Row ${saved.problems[0]!.index + 1}: ${saved.problems[0]!.message}. Nothing was saved.`;
         return data({ intent: "save", ok: false, message, preview, csv, fieldErrors: { csv: message } } as Answer, { status: 409, headers: noStore });

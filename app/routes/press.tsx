@@ -9,6 +9,7 @@ import { listDeliveries } from "~/domain/delivery/deliveries.server";
 import { languageName } from "~/i18n";
 import { tFor } from "~/i18n.server";
 import { requireList } from "~/utils/campaign.server";
+import { PRIVATE_META, seenBeforeLaunch } from "~/utils/social-meta";
 
 export async function loader({ context }: LoaderFunctionArgs) {
   await requireList(context, "page");
@@ -26,11 +27,14 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": PUBLIC_CACHE });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.title ?? "Countersign" },
-  { name: "description", content: data?.description ?? "" },
-  { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  seenBeforeLaunch(matches)
+    ? [{ title: data?.title ?? "Countersign" }, ...PRIVATE_META]
+    : [
+        { title: data?.title ?? "Countersign" },
+        { name: "description", content: data?.description ?? "" },
+        { tagName: "link", rel: "canonical", href: `${data?.url ?? ""}/press` },
+      ];
 
 export default function PressRoute() {
   const { totals, versions, snapshots, deliveries, contact, url } = useLoaderData<typeof loader>();

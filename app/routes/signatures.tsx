@@ -1,4 +1,4 @@
-import { socialMeta } from "~/utils/social-meta";
+import { PRIVATE_META, seenBeforeLaunch, socialMeta } from "~/utils/social-meta";
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -59,9 +59,10 @@ function metaText(t: (key: string, options?: Record<string, unknown>) => string,
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   if (!data) return [{ title: "Countersign" }];
   const { url, meta: text } = data;
+  if (seenBeforeLaunch(matches)) return [{ title: text.title }, ...PRIVATE_META];
   return [
     { title: text.title },
     { name: "description", content: text.description },

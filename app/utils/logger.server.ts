@@ -25,9 +25,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 /** The request path for logs: no query string, and long random-looking segments replaced by :token. */
 export function safePath(url: string): string {
   const pathOnly = url.split(/[?#]/, 1)[0] ?? "/";
-  return pathOnly
-    .split("/")
-    .map((segment) => (/^[A-Za-z0-9_-]{20,}$/.test(segment) ? ":token" : segment))
-    .map((segment) => (segment.includes("@") || segment.includes("%40") ? ":redacted" : segment))
-    .join("/");
+  return (
+    pathOnly
+      .split("/")
+      // Anywhere in a segment: a token copied with a trailing dot or bracket, or with `.data` after it, is a token still.
+      .map((segment) => segment.replace(/[A-Za-z0-9_-]{20,}/g, ":token"))
+      .map((segment) => (segment.includes("@") || segment.includes("%40") ? ":redacted" : segment))
+      .join("/")
+  );
 }

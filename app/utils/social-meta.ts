@@ -33,3 +33,15 @@ export function socialMeta(p: {
     { name: "twitter:image:alt", content: p.alt },
   ];
 }
+
+/**
+ * Whether this page is seen before launch, through a private link (decision 017): then it says
+ * nothing to link previews or search engines (no description, no card, noindex), so a chat app
+ * that fetches a pasted link cannot turn the embargoed letter into a public preview.
+ */
+export function seenBeforeLaunch(matches: ReadonlyArray<{ id: string; data?: unknown }>): boolean {
+  const root = matches.find((m) => m.id === "root")?.data as { private?: boolean } | undefined;
+  return root?.private === true;
+}
+
+export const PRIVATE_META = [{ name: "robots", content: "noindex" }];

@@ -82,6 +82,8 @@ describe("a launch, in Chromium", () => {
     // The invited artist reads the letter and signs.
     const artist = await (await contextFor()).newPage();
     await artist.goto(`${server.url}${invitePath}`);
+    await artist.getByRole("heading", { level: 1, name: "You are invited to sign before the letter is public" }).waitFor();
+    await artist.getByRole("button", { name: "Read the letter" }).click();
     await artist.getByRole("heading", { level: 1, name: "Stop running ICE recruitment ads on Spotify" }).waitFor();
     const form = artist.getByRole("region", { name: "Add your name" });
     await form.getByLabel("Name to show").fill("Invited Early Signer");
@@ -107,6 +109,7 @@ describe("a launch, in Chromium", () => {
 
     const press = await (await contextFor()).newPage();
     await press.goto(`${server.url}${previewPath}`);
+    await press.getByRole("button", { name: "See the list" }).click();
     await press.getByRole("heading", { level: 1, name: "Who signed" }).waitFor();
     await press.getByRole("note").filter({ hasText: "Embargoed until 1 June 2031 at 10:00 CEST (Europe/Madrid)" }).waitFor();
     await press.getByText(LISTED).first().waitFor();

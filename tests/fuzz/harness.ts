@@ -102,6 +102,8 @@ export const FINGERPRINT_TABLES = [
   "letters",
   "letter_versions",
   "campaign_links",
+  "delivery_packs",
+  "deliveries",
   "public_snapshots",
   "public_snapshot_rows",
   "webhook_events",

@@ -18,9 +18,13 @@ export function campaignClient(baseUrl: string) {
       redirect: "manual",
     });
 
-  /** Follows an invitation or preview link and gives the cookie it left. */
+  /** Opens an invitation or preview link (a page with a button, no cookie), presses it, and gives the cookie it left. */
   async function follow(kind: "invite" | "preview", token: string) {
-    const res = await get(`/${kind}/${token}`);
+    const page = await get(`/${kind}/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("set-cookie")).toBeNull();
+    expect(await page.text()).toContain('name="robots" content="noindex"');
+    const res = await post(`/${kind}/${token}`, {});
     expect(res.status).toBe(303);
     expect(res.headers.get("cache-control")).toBe("private, no-store");
     const setCookie = res.headers.get("set-cookie") ?? "";

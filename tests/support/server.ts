@@ -40,6 +40,9 @@ export async function startTestServer(
   const log = createLogger("info", sink);
   const { app, startDraining, renderStats } = createApp({ build, database, env: parsedEnv, log, letter, letters, ...options });
   const server = app.listen(0, "127.0.0.1");
+  // Longer than the test client's own idle timeout even when a loaded machine delays its timers: a
+  // kept-alive socket the server had just closed would otherwise be reused and reset (ECONNRESET).
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {

@@ -54,6 +54,19 @@ export interface SwitchOptions {
   now?: Date;
 }
 
+/** Whether anything of the list has been public: an approved name (or one that was), or a sealed snapshot. */
+async function somethingPublished(trx: Db, letterId: number): Promise<boolean> {
+  const row = await trx
+    .selectFrom("letters as l")
+    .select((eb) => [
+      eb.exists(eb.selectFrom("signatures").select("id").where("letter_id", "=", letterId).where("approved_at", "is not", null)).as("approved"),
+      eb.exists(eb.selectFrom("public_snapshots").select("id").where("letter_id", "=", letterId).where("seq", "is not", null)).as("sealed"),
+    ])
+    .where("l.id", "=", letterId)
+    .executeTakeFirstOrThrow();
+  return Boolean(row.approved) || Boolean(row.sealed);
+}
+
 /** Applies one switch from CAMPAIGN_TRANSITIONS, with its audit row, in one transaction. */
 export async function switchCampaign(db: Db, letterId: number, event: CampaignEvent, actor: CampaignActor, options: SwitchOptions = {}): Promise<Campaign> {
   return db.transaction().execute(async (trx) => {
@@ -67,6 +80,9 @@ export async function switchCampaign(db: Db, letterId: number, event: CampaignEv
     if (options.expected && options.expected !== state) throw new CampaignError("conflict", `The letter is ${state} now: another admin switched it first.`);
     const next = nextCampaignState(state, event);
     if (!next) throw new CampaignError("refused", `A letter that is ${state} cannot ${event}.`);
+    if (event === "prepare" && (await somethingPublished(trx, letterId))) {
+      throw new CampaignError("refused", "Names of this letter have been published already: it cannot go back to collecting.");
+    }
 
     let publicAt = row.public_at;
     let zone = row.public_at_zone;
@@ -76,7 +92,8 @@ export async function switchCampaign(db: Db, letterId: number, event: CampaignEv
       publicAt = options.publicAt;
       zone = options.zone;
     }
-    if (event === "unschedule" || next === CAMPAIGN_STATES.public || next === CAMPAIGN_STATES.closed) {
+    // Calling off an embargo calls off its launch too: a new time is chosen when there is one.
+    if (event === "unschedule" || event === "recall" || next === CAMPAIGN_STATES.public || next === CAMPAIGN_STATES.closed) {
       publicAt = null;
       zone = null;
     }
@@ -148,12 +165,18 @@ export async function campaignAccess(db: Db, letterId: number, cookieToken: stri
 }
 
 /** A link that works: of this letter, not revoked, not expired. */
-export async function findLink(db: Db, letterId: number, token: string | undefined): Promise<{ id: string; purpose: LinkPurpose; expiresAt: Date } | null> {
+export async function findLink(
+  db: Db,
+  letterId: number,
+  token: string | undefined,
+  purpose?: LinkPurpose,
+): Promise<{ id: string; purpose: LinkPurpose; expiresAt: Date } | null> {
   if (!token || !plausibleToken(token)) return null;
   const row = await db
     .selectFrom("campaign_links")
     .select(["id", "purpose", "expires_at"])
     .where("token_hash", "=", sha256(token))
+    .$if(purpose !== undefined, (q) => q.where("purpose", "=", purpose!))
     .where("letter_id", "=", letterId)
     .where("revoked_at", "is", null)
     .where("expires_at", ">", sql<Date>`now()`)
@@ -161,9 +184,9 @@ export async function findLink(db: Db, letterId: number, token: string | undefin
   return row ? { id: row.id, purpose: row.purpose, expiresAt: row.expires_at } : null;
 }
 
-/** Opens a link: counts its use and says what it grants, or null when it does not work. */
-export async function openLink(db: Db, letterId: number, token: string) {
-  const link = await findLink(db, letterId, token);
+/** Opens a link of `purpose`: counts its use and says what it grants, or null when it does not work. */
+export async function openLink(db: Db, letterId: number, token: string, purpose: LinkPurpose) {
+  const link = await findLink(db, letterId, token, purpose);
   if (!link) return null;
   await db
     .updateTable("campaign_links")
@@ -251,12 +274,13 @@ export async function campaignTrail(db: Db, letterId: number) {
 /**
  * Whether a new signature may be stored now (called inside the signing transaction, with the
  * letter row share-locked so that a `close` committing at the same moment waits for it, or it
- * for the close): never when closed; before launch only with a working invitation.
+ * for the close): never when closed; before launch only with a working invitation, whether the
+ * signature comes from the public form, a label rep signing or a rep listing a roster.
  */
-export async function assertSigningOpen(trx: Db, letterId: number, invitationId: string | null | undefined, needsInvitation: boolean): Promise<void> {
+export async function assertSigningOpen(trx: Db, letterId: number, invitationId: string | null | undefined): Promise<void> {
   const row = await trx.selectFrom("letters").select("campaign_state").where("id", "=", letterId).forShare().executeTakeFirstOrThrow();
   if (row.campaign_state === "closed") throw new SigningClosedError("closed");
-  if (row.campaign_state === "public" || !needsInvitation) return;
+  if (row.campaign_state === "public") return;
   const link = invitationId
     ? await trx
         .selectFrom("campaign_links")

@@ -17,6 +17,7 @@ const timed = {
 
 export const campaignFormSchema = z
   .discriminatedUnion("intent", [
+    z.object({ intent: z.literal("prepare"), expected }),
     z.object({ intent: z.literal("launch"), expected }),
     z.object({ intent: z.literal("close"), expected }),
     z.object({ intent: z.literal("reopen"), expected }),

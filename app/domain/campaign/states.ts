@@ -18,6 +18,8 @@ const { collecting, embargoed, public: open, closed } = CAMPAIGN_STATES;
 
 /** `same`: the switch changes the schedule, not the state. */
 export const CAMPAIGN_TRANSITIONS = {
+  /** A new letter is prepared in private: only while nothing of it has ever been published (checked by switchCampaign). */
+  prepare: { [open]: collecting },
   /** The press is briefed: needs the time the embargo ends, which is also when the letter goes public. */
   embargo: { [collecting]: embargoed },
   /** The embargo is called off before launch: back to collecting (preview links stop showing anything). */

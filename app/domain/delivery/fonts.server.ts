@@ -83,6 +83,21 @@ function fontIndexFor(codePoint: number): number {
   return index;
 }
 
+// Whether a font has a character, per font and process (fontkit searches the cmap on every call).
+const has: Map<number, boolean>[] = [];
+
+function fontHas(index: number, codePoint: number): boolean {
+  const cache = (has[index] ??= new Map());
+  let yes = cache.get(codePoint);
+  if (yes === undefined) cache.set(codePoint, (yes = packFonts()[index]!.face.hasGlyphForCodePoint(codePoint)));
+  return yes;
+}
+
+// Printable ASCII: when the text font has all of it (Noto Sans does), such a text is one run of it,
+// which is what the walk below makes of it (nine names in ten in a Latin-script list).
+const ASCII = /^[\x20-\x7e]*$/;
+let asciiInTextFont: boolean | undefined;
+
 /** A character no font has, written out so a reader sees what it was (never a box). */
 export const codePointLabel = (codePoint: number) => `[U+${codePoint.toString(16).toUpperCase().padStart(4, "0")}]`;
 
@@ -93,6 +108,8 @@ export const codePointLabel = (codePoint: number) => `[U+${codePoint.toString(16
  */
 export function fontRuns(text: string): Run[] {
   const fonts = packFonts();
+  asciiInTextFont ??= Array.from({ length: 0x5f }, (_, i) => 0x20 + i).every((c) => fontIndexFor(c) === 0);
+  if (asciiInTextFont && ASCII.test(text)) return text ? [{ font: fonts[0]!.font, text }] : [];
   const runs: Run[] = [];
   let current: { index: number; digits: boolean; text: string } | undefined;
   const push = () => {
@@ -102,11 +119,7 @@ export function fontRuns(text: string): Run[] {
   for (const char of text) {
     const codePoint = char.codePointAt(0)!;
     const digit = DIGIT.test(char);
-    if (
-      current &&
-      (current.digits ? digit : NEUTRAL.test(char) && !(digit && fonts[current.index]!.font.rtl)) &&
-      fonts[current.index]!.face.hasGlyphForCodePoint(codePoint)
-    ) {
+    if (current && (current.digits ? digit : NEUTRAL.test(char) && !(digit && fonts[current.index]!.font.rtl)) && fontHas(current.index, codePoint)) {
       current.text += char;
       continue;
     }

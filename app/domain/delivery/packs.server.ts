@@ -238,10 +238,12 @@ async function beat(db: Db, pack: ClaimedPack, set: Updateable<DeliveryPacks> = 
  * Builds a claimed pack to the end. A name that leaves the list while the PDF is written would
  * be in it: the build then starts again from a fresh snapshot (at most three times).
  */
-export async function buildPack(db: Db, pack: ClaimedPack, siteUrl: string): Promise<"ready" | "lost"> {
+export async function buildPack(db: Db, pack: ClaimedPack, siteUrl: string, timings?: PackTimings): Promise<"ready" | "lost"> {
   try {
     for (let round = 1; ; round++) {
+      const choosing = performance.now();
       const { snapshot, marker } = await chooseSnapshot(db, pack.letterId);
+      if (timings) timings.snapshotMs += performance.now() - choosing;
       const listed = await listedRows(db, snapshot.id);
       const counts = await approvedCounts(db, pack.letterId, listed);
       // The English text in force: the pack is delivered in the letter's original language (decision 019).
@@ -264,6 +266,7 @@ export async function buildPack(db: Db, pack: ClaimedPack, siteUrl: string): Pro
       const madeAt = new Date().toISOString();
       const { title, body } = splitTitle(letter.body_markdown);
       let seq = 0;
+      const writing = performance.now();
       const written = await writePack(
         { title, letterBody: body, letterSha256: letter.sha256, madeAt, siteUrl, snapshot, counts },
         snapshotEntries(db, pack.letterId, snapshot.id),
@@ -273,6 +276,7 @@ export async function buildPack(db: Db, pack: ClaimedPack, siteUrl: string): Pro
         (done) => beat(db, pack, { rows_done: done }),
         CHUNK_BYTES,
       );
+      if (timings) timings.pdfMs += performance.now() - writing;
       // Every name printed must still be listed: none may have left while the pages were written.
       const stillListed = await listedRows(db, snapshot.id);
       if (written.entries !== listed || stillListed !== listed) {
@@ -317,11 +321,28 @@ export async function buildPack(db: Db, pack: ClaimedPack, siteUrl: string): Pro
   }
 }
 
+/** Where a build's time went (summed over its rounds): choosing or sealing the snapshot, writing the PDF. */
+export interface PackTimings {
+  snapshotMs: number;
+  pdfMs: number;
+}
+
 /** The background duty: claims and builds the next pack, if any. Returns the pack's id and outcome. */
-export async function runNextPack(db: Db, siteUrl: string): Promise<{ id: string; outcome: "ready" | "lost" } | undefined> {
+export async function runNextPack(db: Db, siteUrl: string, timings?: PackTimings): Promise<{ id: string; outcome: "ready" | "lost" } | undefined> {
   const pack = await claimPack(db);
   if (!pack) return undefined;
-  return { id: pack.id, outcome: await buildPack(db, pack, siteUrl) };
+  return { id: pack.id, outcome: await buildPack(db, pack, siteUrl, timings) };
+}
+
+/** Whether a pack waits to be built (queued, or its build stopped beating): a cheap look before starting a builder. */
+export async function packWaiting(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom("delivery_packs")
+    .select("id")
+    .where(sql<boolean>`state = ${PACK_STATES.queued} or (state = ${PACK_STATES.building} and heartbeat_at < now() - make_interval(secs => ${LEASE_SECONDS}))`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface PackSummary {

@@ -105,7 +105,7 @@ const utc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 /**
  * Writes the pack: the letter and its hash, the figures, the snapshot it was made from and how to
  * check it, what the marks mean, then every entry of `batches` in the order given. The PDF comes
- * out through `sink` in pieces of about `chunkBytes` as it is made (pdfkit writes each page when
+ * out through `sink` in pieces of `chunkBytes` (the last one shorter) as it is made (pdfkit writes each page when
  * the next begins), so memory stays flat at any number of names. Returns its SHA-256 and size.
  */
 export async function writePack(
@@ -117,25 +117,37 @@ export async function writePack(
 ): Promise<{ sha256: string; byteSize: number; entries: number }> {
   const doc = newDocument({ Title: `${facts.title} — delivery pack`, Subject: `Signatories as of snapshot ${facts.snapshot.identifier}` });
   const hash = createHash("sha256");
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // pdfkit emits many small pieces (one per object line, one per page's stream). Each is hashed and
+  // copied into the piece being filled as it comes, so none is kept past the event: held until a
+  // megabyte had gathered, they outlived the young generation and filled the old one (and
+  // external memory) until the next full collection.
+  let filling = Buffer.allocUnsafe(chunkBytes);
+  let used = 0;
+  const full: Buffer[] = [];
   let byteSize = 0;
-  doc.on("data", (chunk: Buffer) => {
-    pending.push(chunk);
-    pendingBytes += chunk.length;
+  doc.on("data", (piece: Uint8Array) => {
+    hash.update(piece);
+    byteSize += piece.length;
+    for (let offset = 0; offset < piece.length;) {
+      const n = Math.min(piece.length - offset, chunkBytes - used);
+      filling.set(piece.subarray(offset, offset + n), used);
+      used += n;
+      offset += n;
+      if (used === chunkBytes) {
+        full.push(filling);
+        filling = Buffer.allocUnsafe(chunkBytes);
+        used = 0;
+      }
+    }
   });
   const ended = new Promise<void>((resolve, reject) => {
     doc.on("end", resolve);
     doc.on("error", reject);
   });
-  const flush = async (force: boolean) => {
-    if (pendingBytes === 0 || (!force && pendingBytes < chunkBytes)) return;
-    const chunk = Buffer.concat(pending);
-    pending = [];
-    pendingBytes = 0;
-    hash.update(chunk);
-    byteSize += chunk.length;
-    await sink(chunk);
+  /** Stores the pieces filled so far (and, at the end, the last one, shorter). */
+  const flush = async (last: boolean) => {
+    while (full.length > 0) await sink(full.shift()!);
+    if (last && used > 0) await sink(filling.subarray(0, used));
   };
 
   const w: Writer = { doc, y: 0, page: 0, footer: `Delivery pack · made ${utc(facts.madeAt)} · snapshot ${facts.snapshot.identifier}` };

@@ -35,8 +35,30 @@ interface PdfkitFont {
   layout(text: string, features?: string[], onlyWidth?: boolean): Layout;
 }
 
+/**
+ * The glyph of each character, per font: fontkit's `glyphsForString` searches the cmap for every
+ * character of every call; a name's characters come back thousands of times. (The same glyph
+ * objects: fontkit keeps one per glyph id.) Only for text without marks or joiners, which is all
+ * `glyphsForString` would treat specially.
+ */
+const glyphCache = new WeakMap<fontkit.Font, Map<number, fontkit.Glyph>>();
+
+function glyphsOf(face: fontkit.Font, text: string): fontkit.Glyph[] {
+  let cache = glyphCache.get(face);
+  if (!cache) glyphCache.set(face, (cache = new Map()));
+  const glyphs: fontkit.Glyph[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const codePoint = text.codePointAt(i)!;
+    if (codePoint > 0xffff) i++;
+    let glyph = cache.get(codePoint);
+    if (!glyph) cache.set(codePoint, (glyph = face.glyphForCodePoint(codePoint)));
+    glyphs.push(glyph);
+  }
+  return glyphs;
+}
+
 function fastLayout(font: PdfkitFont, text: string): Layout {
-  const glyphs = font.font.glyphsForString(text);
+  const glyphs = glyphsOf(font.font, text);
   let advanceWidth = 0;
   const positions = glyphs.map((glyph) => {
     const width = glyph.advanceWidth * font.scale;
@@ -77,10 +99,43 @@ function patchLayout(font: PdfkitFont, rtl: boolean) {
 
 export type Doc = PDFKit.PDFDocument;
 
+interface ContentStream {
+  write(chunk: string | Uint8Array): void;
+  finalize(): void;
+}
+
+/**
+ * pdfkit turns every operator written to a page into its own byte array, a character at a time,
+ * and joins them when the page ends: a few hundred arrays per page. Here the operators are kept
+ * as strings and encoded at once (the same bytes: each operator, then a line feed).
+ */
+function batchWrites(content: ContentStream) {
+  const write = content.write.bind(content);
+  const finalize = content.finalize.bind(content);
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 0) return;
+    const text = `${lines.join("\n")}\n`;
+    lines = [];
+    write(Buffer.from(text, "latin1"));
+  };
+  content.write = (chunk) => {
+    if (chunk instanceof Uint8Array) {
+      flush();
+      write(chunk);
+    } else lines.push(`${chunk}`);
+  };
+  content.finalize = () => {
+    flush();
+    finalize();
+  };
+}
+
 /** A new A4 document with every pack font registered and their layouts replaced (see above). */
 export function newDocument(info: { Title: string; Subject: string }): Doc {
   const doc = new PDFDocument({ size: "A4", margin: 0, autoFirstPage: false, fontLayoutCache: false, info: { ...info, Creator: "Countersign" } });
   for (const { font, data } of packFonts()) doc.registerFont(font.id, data);
+  doc.on("pageAdded", () => batchWrites((doc.page as unknown as { content: ContentStream }).content));
   const patched = new Set<string>();
   const use = doc.font.bind(doc);
   doc.font = ((src: string, ...rest: unknown[]) => {
@@ -94,11 +149,38 @@ export function newDocument(info: { Title: string; Subject: string }): Doc {
   return doc;
 }
 
+/** A line cut into runs of one font each, left to right, with their widths at one size. */
+interface LineLayout {
+  runs: { id: string; text: string; width: number }[];
+  width: number;
+}
+
+// Lines measured, per document: `wrap` measures a line and `drawLine` draws it, and an entry's
+// details ("Musician · United Kingdom — Email confirmed") repeat across the list. Bounded: cleared
+// when full.
+const MEASURED_MAX = 4096;
+const measured = new WeakMap<Doc, Map<string, LineLayout>>();
+
+function lineLayout(doc: Doc, text: string, size: number): LineLayout {
+  let cache = measured.get(doc);
+  if (!cache) measured.set(doc, (cache = new Map()));
+  const key = `${size}|${text}`;
+  let layout = cache.get(key);
+  if (layout) return layout;
+  layout = { runs: [], width: 0 };
+  for (const run of visualRuns(text)) {
+    const width = doc.font(run.font.id).fontSize(size).widthOfString(run.text);
+    layout.runs.push({ id: run.font.id, text: run.text, width });
+    layout.width += width;
+  }
+  if (cache.size >= MEASURED_MAX) cache.clear();
+  cache.set(key, layout);
+  return layout;
+}
+
 /** A line's width at `size`, each run in its own font. */
 export function widthOf(doc: Doc, text: string, size: number): number {
-  let width = 0;
-  for (const run of visualRuns(text)) width += doc.font(run.font.id).fontSize(size).widthOfString(run.text);
-  return width;
+  return lineLayout(doc, text, size).width;
 }
 
 /**
@@ -107,20 +189,35 @@ export function widthOf(doc: Doc, text: string, size: number): number {
  */
 export function drawLine(doc: Doc, text: string, x: number, y: number, size: number): number {
   let at = x;
-  for (const run of visualRuns(text)) {
-    doc.font(run.font.id).fontSize(size);
-    const width = doc.widthOfString(run.text);
-    doc.text(run.text, at, y, { lineBreak: false, textWidth: width, baseline: "alphabetic" } as PDFKit.Mixins.TextOptions);
-    at += width;
+  for (const run of lineLayout(doc, text, size).runs) {
+    doc.font(run.id).fontSize(size);
+    doc.text(run.text, at, y, { lineBreak: false, textWidth: run.width, baseline: "alphabetic" } as PDFKit.Mixins.TextOptions);
+    at += run.width;
   }
   return at - x;
 }
+
+// Lines a text was cut into, per document (the details of entries repeat; names rarely wrap).
+const wrapped = new WeakMap<Doc, Map<string, string[]>>();
 
 /**
  * Cuts `text` into lines at most `width` wide: at spaces, and inside a word only when the word
  * alone is wider than a line (long CJK names have no spaces). Never drops a character.
  */
 export function wrap(doc: Doc, text: string, size: number, width: number): string[] {
+  let cache = wrapped.get(doc);
+  if (!cache) wrapped.set(doc, (cache = new Map()));
+  const key = `${size}|${width}|${text}`;
+  let lines = cache.get(key);
+  if (!lines) {
+    lines = cut(doc, text, size, width);
+    if (cache.size >= MEASURED_MAX) cache.clear();
+    cache.set(key, lines);
+  }
+  return lines;
+}
+
+function cut(doc: Doc, text: string, size: number, width: number): string[] {
   if (widthOf(doc, text, size) <= width) return [text];
   const lines: string[] = [];
   let line = "";

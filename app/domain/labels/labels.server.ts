@@ -109,6 +109,8 @@ export async function signAsLabel(
   rep: Rep,
   letter: Pick<LetterVersion, "letterId" | "versionId" | "title">,
   input: { country: string; statement?: string },
+  /** Before launch, the invitation the rep's request carries (decision 017). */
+  invitationId: string | null = null,
 ): Promise<SignAsLabelOutcome> {
   return db.transaction().execute(async (trx) => {
     const label = await trx.selectFrom("labels").select(["id", "name"]).where("id", "=", rep.labelId).forUpdate().executeTakeFirstOrThrow();
@@ -139,6 +141,7 @@ export async function signAsLabel(
         attested: true,
         // The rep's address at the label's domain was confirmed when they joined.
         confirmed_at: new Date(),
+        invitation_id: invitationId,
       },
       { letterTitle: letter.title, actor: `user:${rep.userId}`, reason: `signed for label ${label.id}` },
     );

@@ -139,6 +139,8 @@ export async function saveRoster(
   rep: Rep,
   letter: Pick<LetterVersion, "letterId" | "versionId" | "title">,
   rows: RosterRowInput[],
+  /** Before launch, the invitation the rep's request carries (decision 017). */
+  invitationId: string | null = null,
 ): Promise<SaveOutcome> {
   return db.transaction().execute(async (trx) => {
     await trx.selectFrom("labels").select("id").where("id", "=", rep.labelId).forUpdate().executeTakeFirstOrThrow();
@@ -178,6 +180,7 @@ export async function saveRoster(
           artist_email_normalized: row.artistEmail ? normaliseEmail(row.artistEmail) : null,
           // The label attests that the artist asked to be listed publicly.
           consent_public: true,
+          invitation_id: invitationId,
           attested: true,
         },
         { letterTitle: letter.title, actor: `user:${rep.userId}`, reason: `listed by label ${rep.labelId}` },

@@ -389,8 +389,8 @@ export async function createSignature(
 ): Promise<Created> {
   const state = nextState(NEW, event)!;
   // The letter's launch state decides first (decision 017): nothing new once it is closed, and
-  // from the public form before launch only with a working invitation.
-  await assertSigningOpen(trx, values.letter_id, values.invitation_id, event === "sign" || event === "quarantine");
+  // before launch only through a working invitation (the signer's own, or the label rep's).
+  await assertSigningOpen(trx, values.letter_id, values.invitation_id);
   const inserted = await trx
     .insertInto("signatures")
     .values({ ...values, state })

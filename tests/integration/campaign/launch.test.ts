@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchIfDue, loadCampaign, revokeLink, switchCampaign } from "../../../app/domain/campaign/campaign.server";
 import type { CampaignState } from "../../../app/domain/campaign/states";
+import { registerLetterVersion } from "../../../app/domain/letter/letter.server";
 import { refreshRollup } from "../../../app/domain/public-list/rollup.server";
 import { userWithSession } from "../../support/auth";
 import { setupTestDatabase } from "../../support/db";
@@ -104,6 +105,9 @@ describe("collecting: signing by invitation only, a holding page for everyone el
     // A link of one kind does not open as the other, and a made-up one opens nothing.
     const preview = await link("preview");
     expect((await get(`/invite/${preview.token}`)).status).toBe(404);
+    const wrongKind = await post(`/invite/${preview.token}`, {});
+    expect([wrongKind.status, wrongKind.headers.get("set-cookie")]).toEqual([404, null]);
+    expect((await t.db.selectFrom("campaign_links").select("uses").where("id", "=", preview.id).executeTakeFirstOrThrow()).uses).toBe(0);
     expect((await get(`/preview/${"x".repeat(43)}`)).status).toBe(404);
     expectNothingOfTheList(await outputs(await follow("preview", preview.token)), hidden(false));
   });
@@ -128,6 +132,13 @@ describe("embargoed: the press with a preview link sees everything, marked; nobo
     expect(list).toMatch(/Embargoed<\/strong> until <time dateTime="[^"]+">\d+ \w+ \d{4} at \d{2}:\d{2} (CET|CEST|GMT\+1|GMT\+2) \(Europe\/Madrid\)<\/time>/);
     expect(list).toContain(`dateTime="${campaign.publicAt!.toISOString()}"`);
     expect(await (await get("/signatures.csv", cookie)).text()).toContain(APPROVED);
+    // Nothing for a chat app's link preview or a search engine to pick up from a preview's pages.
+    for (const path of ["/", "/signatures", "/press"]) {
+      const html = await (await get(path, cookie)).text();
+      expect(html, path).toContain('name="robots" content="noindex"');
+      expect(html, path).not.toContain("og:title");
+      expect(html, path).not.toContain('name="description"');
+    }
     // The press reads; it does not sign with a preview link.
     const email = uniqueEmail("press");
     expect((await post("/?index", signForm(email), cookie)).status).toBe(403);
@@ -156,6 +167,34 @@ describe("embargoed: the press with a preview link sees everything, marked; nobo
       { actor: "system", action: "campaign_launch", before_state: "embargoed", after_state: "public" },
       { actor: `user:${admin.id}`, action: "campaign_embargo", before_state: "collecting", after_state: "embargoed" },
     ]);
+  });
+});
+
+describe("label reps sign and list only as invited signers do", () => {
+  it("refuses a rep's signature and roster before launch without a working invitation, and records the invitation with one", async () => {
+    const rep = await userWithSession(t.db, "label_rep");
+    await setState("collecting");
+    const refused = await post("/label", { intent: "sign", labelCountry: "US", attest: "on" }, rep.cookie);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("it can be signed only from an invitation link");
+    const listing = { intent: "add", displayName: "Roster Artist Early", role: "musician", country: "US" };
+    expect((await post("/label", listing, rep.cookie)).status).toBe(403);
+    const labelRows = () => t.db.selectFrom("signatures").select(["kind", "invitation_id"]).where("kind", "in", ["label", "roster"]).execute();
+    expect(await labelRows()).toEqual([]);
+
+    const invitation = await link("invitation");
+    const both = `${rep.cookie}; ${await follow("invite", invitation.token)}`;
+    expect((await post("/label", { intent: "sign", labelCountry: "US", attest: "on" }, both)).status).toBe(200);
+    expect((await post("/label", listing, both)).status).toBe(200);
+    expect(await labelRows()).toEqual(
+      expect.arrayContaining([
+        { kind: "label", invitation_id: invitation.id },
+        { kind: "roster", invitation_id: invitation.id },
+      ]),
+    );
+    // Revoked: the next listing is refused like any other signature.
+    await revokeLink(t.db, letterId, invitation.id, `user:${admin.id}`);
+    expect((await post("/label", { ...listing, displayName: "Roster Artist Late" }, both)).status).toBe(403);
   });
 });
 
@@ -211,6 +250,22 @@ describe("the admins' campaign page", () => {
     expect(after.n - before.n).toBe(3);
     const page = (await (await get("/admin/campaign", admin.cookie)).text()).replaceAll("<!-- -->", "");
     expect(page).toContain("campaign_close (public → closed)");
+  });
+
+  it("calls off the launch with the embargo, and goes back to collecting only while nothing was published", async () => {
+    await setState("collecting");
+    await switchCampaign(t.db, letterId, "embargo", `user:${admin.id}`, { publicAt: new Date(Date.now() + 60_000), zone: "UTC" });
+    expect((await form({ intent: "recall", expected: "embargoed" })).status).toBe(200);
+    expect(await loadCampaign(t.db, letterId)).toMatchObject({ state: "collecting", publicAt: null, publicAtZone: null });
+    await setState("public");
+    // This letter has an approved name: it cannot be hidden again.
+    const refused = await form({ intent: "prepare", expected: "public" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Names of this letter have been published already");
+    expect((await loadCampaign(t.db, letterId)).state).toBe("public");
+    // A letter with nothing published yet can be prepared in private.
+    const fresh = await registerLetterVersion(t.db, "a-fresh-letter", "# A fresh letter\n\nNot yet public.\n");
+    expect((await switchCampaign(t.db, fresh.letterId, "prepare", `user:${admin.id}`)).state).toBe("collecting");
   });
 
   it("schedules the launch in a time zone, and says what is wrong next to the field, changing nothing", async () => {
