@@ -2,6 +2,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { AdminNav } from "~/components/AdminNav";
 import { PlainField, PlainSelect } from "~/components/fields";
 import { ADMIN_ROLES } from "~/domain/auth/roles";
@@ -131,6 +132,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function CampaignAdmin() {
   const page = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>() as Answer | undefined;
+  // Schema messages for hand-made fields are keys of errors.json (English on admin pages).
+  const { t } = useTranslation("errors");
   const errors = answer?.errors ?? {};
   const timed = page.events.filter((e) => e === "embargo" || e === "schedule");
   // The time fields are on the page only while a launch can be timed; otherwise their messages go above.
@@ -152,7 +155,7 @@ export default function CampaignAdmin() {
       {formErrors.length ? (
         <div className="form-errors" role="alert">
           {formErrors.map((e) => (
-            <p key={e}>{e}</p>
+            <p key={e}>{t(e)}</p>
           ))}
         </div>
       ) : null}
