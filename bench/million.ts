@@ -494,7 +494,7 @@ async function main() {
 
   // Start-up with the day's snapshot due: every earlier snapshot is dropped (the bench database's
   // only), so the server takes one as it would on a new day.
-  await sql`truncate public_snapshot_departures, public_snapshot_rows, public_snapshots`.execute(db);
+  await sql`truncate deliveries, delivery_pack_chunks, delivery_packs, public_snapshot_departures, public_snapshot_rows, public_snapshots`.execute(db);
   await sql`update public_rollups set reconciled_at = now()`.execute(db);
   {
     const started = await startAppServer({});
