@@ -17,7 +17,7 @@ import { loadTotals } from "~/domain/public-list/page.server";
 import { signFormSchema } from "~/domain/signatures/schema";
 import { submitSignature } from "~/domain/signatures/sign.server";
 import { readForm } from "~/utils/request.server";
-import { SigningClosedError } from "~/domain/campaign/campaign.server";
+import { SigningClosedError, signingRefusal } from "~/domain/campaign/campaign.server";
 
 /** The letter in the visitor's language when it is translated into it, else in the original. */
 function letterFor(context: LoaderFunctionArgs["context"]) {
@@ -53,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== "success") return data(submission.reply(), { status: 400 });
   const access = await context.access();
   try {
-    if (!access.sign) throw new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only");
+    if (!access.sign) throw signingRefusal(access);
     // The signature records the version the page showed (the hidden `version`) and its language.
     await submitSignature(context.db, letterFor(context), submission.value, form.get("version") ?? undefined, {
       ip: context.clientIp,

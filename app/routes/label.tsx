@@ -9,7 +9,7 @@ import { labelDashboard, signAsLabel } from "~/domain/labels/labels.server";
 import type { RosterParse } from "~/domain/labels/roster-csv";
 import { ROSTER_LIMITS, checkedRows, previewRoster, removeLabelEntry, rosterInput, saveRoster } from "~/domain/labels/roster.server";
 import { labelActionSchema, type LabelAction } from "~/domain/labels/schema";
-import { SigningClosedError } from "~/domain/campaign/campaign.server";
+import { SigningClosedError, signingRefusal } from "~/domain/campaign/campaign.server";
 import { COUNTRIES } from "~/domain/signatures/countries";
 import { ROLES, ROLE_LABELS } from "~/domain/signatures/states";
 import { MAX_ROSTER_BODY_BYTES, readFormWithFiles } from "~/utils/request.server";
@@ -62,7 +62,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // Signing and listing are signing (decision 017): closed, or before launch without a working invitation, they are refused.
     const access = await context.access();
     if ((input.intent === "sign" || input.intent === "add" || input.intent === "save") && !access.sign) {
-      throw new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only");
+      throw signingRefusal(access);
     }
     return await labelAction(context, form, input, rep, access.invitationId);
   } catch (error) {

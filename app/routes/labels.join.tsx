@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { SigningClosedError } from "~/domain/campaign/campaign.server";
+import { signingRefusal } from "~/domain/campaign/campaign.server";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { FormErrors, TextField } from "~/components/fields";
@@ -23,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 async function joining(context: LoaderFunctionArgs["context"]) {
   const access = await context.access();
   if (access.sign) return { open: true as const };
-  return { open: false as const, message: `signing.${new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only").code}` };
+  return { open: false as const, message: `signing.${signingRefusal(access).code}` };
 }
 
 export async function loader({ context }: LoaderFunctionArgs) {

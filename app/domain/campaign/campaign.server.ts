@@ -295,6 +295,11 @@ export async function assertSigningOpen(trx: Db, letterId: number, invitationId:
   if (!link) throw new SigningClosedError("invitation_only");
 }
 
+/** Why a request that `accessFor` does not let sign is refused: the letter closed, or not yet open to it. */
+export function signingRefusal(access: Pick<CampaignAccess, "state">): SigningClosedError {
+  return new SigningClosedError(access.state === "closed" ? "closed" : "invitation_only");
+}
+
 export class SigningClosedError extends Error {
   constructor(readonly code: "closed" | "invitation_only") {
     super(
