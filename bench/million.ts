@@ -12,6 +12,8 @@
 //   npm run bench -- --reseed          seed again
 //   npm run bench -- --smoke           20,000 names, 2-second runs (CI); BENCHMARKS.md untouched
 //   npm run bench -- --sql-only        seed (or reuse) and print the SQL figures, no server
+//   npm run bench -- --only=signing    only these groups (startup, pages, api, csv, signing); BENCHMARKS.md untouched
+//   BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   the measured server (and its web processes) started with these Node options
 //
 // ROWS, DURATION (s), CONNECTIONS and BENCH_DB may be set. The server logs at "warn" (the request
 // log would otherwise be read back through a pipe by this process).
@@ -35,6 +37,12 @@ import { spawnServer, type ServerProcess } from "../tests/support/process";
 
 const args = new Set(process.argv.slice(2));
 const SMOKE = args.has("--smoke");
+// --only=startup,pages,api,csv,signing runs those groups only (figures for a change being worked on; BENCHMARKS.md untouched).
+const ONLY = [...args]
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const want = (group: "startup" | "pages" | "api" | "csv" | "signing") => !ONLY || ONLY.includes(group);
 const ROWS = Number(process.env.ROWS ?? (SMOKE ? 20_000 : 1_000_000));
 const DURATION = Number(process.env.DURATION ?? (SMOKE ? 2 : 10));
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
@@ -313,20 +321,24 @@ function rssSampler(pid: number) {
 
 async function startAppServer(
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<{ server: ServerProcess; url: string; readySeconds: number; peak: ReturnType<typeof rssSampler> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t = performance.now();
-  const server = spawnServer({
-    APP_ENV: "development",
-    APP_URL: url,
-    LOG_LEVEL: "warn",
-    PORT: String(port),
-    DATABASE_URL: dbUrl.toString(),
-    TRUSTED_PROXIES: "loopback",
-    IP_HASH_SECRET: "bench-ip-hash-secret-0123456789abcdef",
-    ...env,
-  });
+  const server = spawnServer(
+    {
+      APP_ENV: "development",
+      APP_URL: url,
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      DATABASE_URL: dbUrl.toString(),
+      TRUSTED_PROXIES: "loopback",
+      IP_HASH_SECRET: "bench-ip-hash-secret-0123456789abcdef",
+      ...env,
+    },
+    nodeArgs,
+  );
   const peak = rssSampler(server.child.pid!);
   for (;;) {
     const res = await fetch(`${url}/healthz`).catch(() => undefined);
@@ -493,10 +505,11 @@ async function main() {
   }
 
   // Start-up with the day's snapshot due: every earlier snapshot is dropped (the bench database's
-  // only), so the server takes one as it would on a new day.
-  await sql`truncate deliveries, delivery_pack_chunks, delivery_packs, public_snapshot_departures, public_snapshot_rows, public_snapshots`.execute(db);
-  await sql`update public_rollups set reconciled_at = now()`.execute(db);
-  {
+  // only), so the server takes one as it would on a new day. (Without the start-up figure, the
+  // snapshot stays, so no build runs beside the measured load.)
+  if (want("startup")) {
+    await sql`truncate deliveries, delivery_pack_chunks, delivery_packs, public_snapshot_departures, public_snapshot_rows, public_snapshots`.execute(db);
+    await sql`update public_rollups set reconciled_at = now()`.execute(db);
     const started = await startAppServer({});
     try {
       add({
@@ -533,11 +546,11 @@ async function main() {
   }
 
   // The rest on a server started with the day's snapshot taken, so no build runs beside the load.
-  const { server, url, peak: serverPeak } = await startAppServer({});
+  const { server, url, peak: serverPeak } = await startAppServer({}, process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean));
   const pid = server.child.pid!;
   try {
     // Pages: the app, and bare Node serving the same bytes.
-    for (const [name, figure, query] of pages) {
+    for (const [name, figure, query] of want("pages") ? pages : []) {
       const path = `/signatures${query ? `?${query}` : ""}`;
       const sample = await fetch(`${url}${path}`);
       const body = Buffer.from(await sample.arrayBuffer());
@@ -558,7 +571,7 @@ async function main() {
       void sqlFigures;
     }
 
-    for (const path of ["/api/v1/stats", "/badge.svg"]) {
+    for (const path of want("api") ? ["/api/v1/stats", "/badge.svg"] : []) {
       const sample = await fetch(`${url}${path}`);
       const body = Buffer.from(await sample.arrayBuffer());
       const app = await cannon(`${url}${path}`);
@@ -577,7 +590,7 @@ async function main() {
 
     // The full CSV: first byte, all rows, the server's memory meanwhile; raw: PostgreSQL writing
     // the same rows as CSV by itself (COPY … TO STDOUT through psql, discarded).
-    {
+    if (want("csv")) {
       const before = rssMiB(pid);
       const sampler = rssSampler(pid);
       const t0 = performance.now();
@@ -633,7 +646,7 @@ async function main() {
 
     // Signing: form POSTs with unique emails and client addresses (a trusted proxy's header), the
     // email worker in the process; raw: single-row INSERTs from 16 pgbench clients.
-    {
+    if (want("signing")) {
       const run = Date.now().toString(36);
       let n = 0;
       const sampleBody = (i: number) =>
@@ -700,7 +713,7 @@ async function main() {
   console.log(`load average at end: ${end}`);
   const out = table();
   console.log(`\n${out}\n`);
-  if (!SMOKE && !process.env.ROWS && !process.env.DURATION) {
+  if (!SMOKE && !ONLY && !process.env.ROWS && !process.env.DURATION) {
     const date = new Date().toISOString().slice(0, 16).replace("T", " ");
     writeFileSync(
       "BENCHMARKS.md",

@@ -20,6 +20,27 @@ import { bodyEtag, holdBody, notModified } from "./conditional";
  * matching If-None-Match is a 304 without any render; other answers get the hash of their body,
  * computed once per render.
  */
+/**
+ * A read shared by the calls that arrive together, never older than a call: a call made while a
+ * read is in flight (which may have been sent before it) waits for the next read, which starts when
+ * that one settles. So at any concurrency one query is in flight and one queued, and every answer
+ * was read after its call was made: a withdrawal committed before a request arrived is seen by it.
+ */
+export function readAfterCall<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  let queued: Promise<T> | undefined;
+  const start = () => (inFlight = read().finally(() => (inFlight = undefined)));
+  return () => {
+    if (!inFlight) return start();
+    return (queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return start();
+      }));
+  };
+}
+
 export interface RenderCacheOptions {
   ttlSeconds: number;
   /** The list's state tag (listStateTag), read for each request; undefined: cache nothing now (a letter before launch). */
@@ -75,7 +96,7 @@ function headersNameNonce(res: Response) {
 
 export function renderCache({
   ttlSeconds,
-  readTag,
+  readTag: readEach,
   version,
   stable,
   variant = () => "",
@@ -85,6 +106,8 @@ export function renderCache({
   maxEntryBytes = 1024 * 1024,
   now = Date.now,
 }: RenderCacheOptions) {
+  // One tag query in flight at a time, each request's tag read after it arrived.
+  const readTag = readAfterCall(readEach);
   const entries = new Map<string, Entry>();
   const flights = new Map<string, Promise<Entry | undefined>>();
   const stats = { renders: 0, hits: 0, notModified: 0, bytes: 0 };

@@ -12,13 +12,13 @@ export interface ServerProcess {
 }
 
 /** Runs `server/main.ts` as `npm start` does (after the build), with only the given variables. */
-export function spawnServer(env: Record<string, string>): ServerProcess {
-  return spawnNode("server/main.ts", env);
+export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): ServerProcess {
+  return spawnNode("server/main.ts", env, nodeArgs);
 }
 
-/** Runs a TypeScript entry point (server/main.ts, server/worker.ts) with only the given variables. */
-export function spawnNode(script: string, env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+/** Runs a TypeScript entry point (server/main.ts, server/worker.ts) with only the given variables (and Node options: a benchmark's --cpu-prof). */
+export function spawnNode(script: string, env: Record<string, string>, nodeArgs: string[] = []): ServerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", HOST: "127.0.0.1", PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

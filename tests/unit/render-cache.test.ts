@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderCache } from "../../server/render-cache";
+import { readAfterCall, renderCache } from "../../server/render-cache";
 
 // The cache's own rules, in front of a stand-in app whose renders are counted.
 let clock = 1_000_000;
@@ -73,5 +73,41 @@ describe("renderCache", () => {
     expect(cache.stats().entries).toBe(2);
     expect(await renders("/page/3")).toBe(0);
     expect(await renders("/page/4")).toBe(1);
+  });
+});
+
+describe("readAfterCall", () => {
+  it("shares one read among calls that arrive together, and never answers a call with a read sent before it", async () => {
+    // A stand-in database value and a read whose answer is what the value was when the read started.
+    let value = 0;
+    let reads = 0;
+    const pending: (() => void)[] = [];
+    const read = () => {
+      reads++;
+      const seen = value;
+      return new Promise<number>((resolve) => pending.push(() => resolve(seen)));
+    };
+    const shared = readAfterCall(read);
+    const first = shared(); // starts read 1 (sees 0)
+    value = 1; // a withdrawal commits while read 1 is in flight
+    const later = [shared(), shared(), shared()]; // queued: must see 1, not read 1's 0
+    expect(reads).toBe(1);
+    pending.shift()!();
+    expect(await first).toBe(0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(reads).toBe(2); // one read for the three that waited
+    pending.shift()!();
+    expect(await Promise.all(later)).toEqual([1, 1, 1]);
+  });
+
+  it("a failed read fails its callers, and the next call reads again", async () => {
+    let fail = true;
+    const shared = readAfterCall(async () => {
+      if (fail) throw new Error("database away");
+      return "ok";
+    });
+    await expect(shared()).rejects.toThrow("database away");
+    fail = false;
+    expect(await shared()).toBe("ok");
   });
 });
