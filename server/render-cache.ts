@@ -4,23 +4,6 @@ import { etagMatches } from "../app/utils/etag";
 import { bodyEtag, holdBody, notModified } from "./conditional";
 
 /**
- * Public answers rendered once per short interval per URL (decision 015), as a CDN in front would:
- * a bounded in-process LRU of anonymous GET answers that are `Cache-Control: public`, status 200,
- * set no cookie and vary on nothing but Accept-Encoding and the language (which is in the key, with
- * the URL: `variant`; a request carrying only the language cookie is still anonymous). Concurrent misses for one URL wait on one
- * render (single flight). An answer is served from the cache with an honest `Age`, for at most
- * `ttlSeconds`, and only while the list's state tag (read for every request: two index lookups)
- * is the one it was rendered under, so a withdrawn name leaves a cached page as soon as its
- * withdrawal commits.
- *
- * The body is stored split at the render's CSP nonce and joined with each answer's own nonce, so
- * every answer still carries a fresh nonce that matches its own policy.
- *
- * Paths in `stable` get an ETag known before rendering (build, letter, list state tag, URL), so a
- * matching If-None-Match is a 304 without any render; other answers get the hash of their body,
- * computed once per render.
- */
-/**
  * A read shared by the calls that arrive together, never older than a call: a call made while a
  * read is in flight (which may have been sent before it) waits for the next read, which starts when
  * that one settles. So at any concurrency one query is in flight and one queued, and every answer
@@ -41,6 +24,23 @@ export function readAfterCall<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/**
+ * Public answers rendered once per short interval per URL (decision 015), as a CDN in front would:
+ * a bounded in-process LRU of anonymous GET answers that are `Cache-Control: public`, status 200,
+ * set no cookie and vary on nothing but Accept-Encoding and the language (which is in the key, with
+ * the URL: `variant`; a request carrying only the language cookie is still anonymous). Concurrent misses for one URL wait on one
+ * render (single flight). An answer is served from the cache with an honest `Age`, for at most
+ * `ttlSeconds`, and only while the list's state tag (read for every request: two index lookups)
+ * is the one it was rendered under, so a withdrawn name leaves a cached page as soon as its
+ * withdrawal commits.
+ *
+ * The body is stored split at the render's CSP nonce and joined with each answer's own nonce, so
+ * every answer still carries a fresh nonce that matches its own policy.
+ *
+ * Paths in `stable` get an ETag known before rendering (build, letter, list state tag, URL), so a
+ * matching If-None-Match is a 304 without any render; other answers get the hash of their body,
+ * computed once per render.
+ */
 export interface RenderCacheOptions {
   ttlSeconds: number;
   /** The list's state tag (listStateTag), read for each request; undefined: cache nothing now (a letter before launch). */
